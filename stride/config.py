@@ -1,0 +1,150 @@
+"""Read Stride's configuration from the environment.
+
+Kept apart from ``settings.py`` so the rules (what is unsafe in production, how a
+URL becomes a cache or database setting) can be tested without reloading Django.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+MODES = ("production", "demo", "test")
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSECURE_KEY_PREFIX = "stride-insecure-"
+MIN_SECRET_KEY_LENGTH = 50
+
+
+def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """Turn ``CACHE_URL`` into a Django cache setting.
+
+    ``locmem://``, ``db://table_name``, ``redis://host:port/db`` (also ``rediss://``)
+    and ``dummy://`` are understood.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": parts.netloc or "stride",
+        }
+    if scheme == "db":
+        table = parts.netloc or parts.path.strip("/") or "stride_cache"
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r} is not understood: use locmem://, db://TABLE, redis://HOST:PORT/DB "
+        "or dummy://."
+    )
+
+
+@dataclass(frozen=True)
+class Config:
+    mode: str
+    debug: bool
+    secret_key: str
+    allowed_hosts: list[str]
+    site_url: str
+    database_url: str
+    cache_url: str
+    data_dir: Path
+    clock: str | None
+    problems: list[str] = field(default_factory=list)
+
+
+def load(env: Mapping[str, str] | None = None) -> Config:
+    """Read and check the configuration; refuse an unsafe production setting."""
+    env = os.environ if env is None else env
+    mode = env.get("STRIDE_ENV", "production").strip() or "production"
+    if mode not in MODES:
+        raise ImproperlyConfigured(f"STRIDE_ENV must be one of {', '.join(MODES)}, not {mode!r}.")
+    production = mode == "production"
+    data_dir = Path(env.get("STRIDE_DATA_DIR") or BASE_DIR / "var")
+    default_db = f"sqlite:///{data_dir / ('demo.sqlite3' if mode == 'demo' else 'stride.sqlite3')}"
+    config = Config(
+        mode=mode,
+        debug=env_bool(env, "DEBUG", False),
+        secret_key=env.get("SECRET_KEY", "")
+        or ("" if production else f"{INSECURE_KEY_PREFIX}{mode}-key-not-for-production-use-0123"),
+        allowed_hosts=env_list(
+            env, "ALLOWED_HOSTS", [] if production else ["127.0.0.1", "localhost", "testserver"]
+        ),
+        site_url=(env.get("SITE_URL") or ("" if production else "http://127.0.0.1:8000")).rstrip(
+            "/"
+        ),
+        database_url=env.get("DATABASE_URL") or default_db,
+        cache_url=env.get("CACHE_URL") or ("db://stride_cache" if production else "locmem://"),
+        data_dir=data_dir,
+        clock=env.get("STRIDE_CLOCK") or None,
+    )
+    if production:
+        problems = production_problems(config)
+        if problems:
+            raise ImproperlyConfigured(
+                "Stride will not start in production with an unsafe configuration:\n- "
+                + "\n- ".join(problems)
+                + "\nSet STRIDE_ENV=demo to try Stride locally."
+            )
+    return config
+
+
+def production_problems(config: Config) -> list[str]:
+    """Every reason this configuration is unsafe for production, each naming its variable."""
+    problems = []
+    key = config.secret_key
+    if not key:
+        problems.append("SECRET_KEY is not set.")
+    elif key.startswith(INSECURE_KEY_PREFIX) or len(key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"SECRET_KEY is too weak: use at least {MIN_SECRET_KEY_LENGTH} random characters."
+        )
+    if config.debug:
+        problems.append("DEBUG is on: it shows patients' data in error pages.")
+    if not config.allowed_hosts:
+        problems.append("ALLOWED_HOSTS is not set: list the host names the site answers to.")
+    elif "*" in config.allowed_hosts:
+        problems.append("ALLOWED_HOSTS contains '*': list the host names the site answers to.")
+    if not config.site_url:
+        problems.append("SITE_URL is not set: give the public address, e.g. https://clinic.example.")
+    elif urlsplit(config.site_url).scheme != "https":
+        problems.append("SITE_URL must start with https:// in production.")
+    if config.clock:
+        problems.append("STRIDE_CLOCK pins the clock: it is for tests and the demo only.")
+    return problems

@@ -1,0 +1,29 @@
+"""Image renditions: one uploaded photo, several widths for ``srcset``."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageOps
+
+WIDTHS = (160, 320, 640)
+
+
+def renditions(data: bytes, widths: tuple[int, ...] = WIDTHS) -> dict[int, bytes]:
+    """Square-cropped JPEG renditions of ``data`` at each width no wider than the original.
+
+    EXIF orientation is applied and metadata (which can hold a location) dropped.
+    """
+    with Image.open(io.BytesIO(data)) as source:
+        image = ImageOps.exif_transpose(source).convert("RGB")
+    side = min(image.size)
+    out: dict[int, bytes] = {}
+    for width in widths:
+        if width > side and out:
+            continue
+        size = min(width, side)
+        square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        square.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+        out[size] = buffer.getvalue()
+    return out

@@ -1,0 +1,195 @@
+"""Django settings for Stride, read from the environment (see README, Configuration)."""
+
+from __future__ import annotations
+
+import os
+
+import dj_database_url
+
+from stride import config as stride_config
+
+CONFIG = stride_config.load()
+env = os.environ
+BASE_DIR = stride_config.BASE_DIR
+STRIDE_ENV = CONFIG.mode
+PRODUCTION = STRIDE_ENV == "production"
+TESTING = STRIDE_ENV == "test"
+
+SECRET_KEY = CONFIG.secret_key
+DEBUG = CONFIG.debug
+ALLOWED_HOSTS = CONFIG.allowed_hosts
+SITE_URL = CONFIG.site_url
+STRIDE_CLOCK = CONFIG.clock
+DATA_DIR = CONFIG.data_dir
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "csp",
+    "stride.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stride.site.middleware.security_headers",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "stride.urls"
+WSGI_APPLICATION = "stride.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "stride" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "stride.site.context_processors.clinic",
+            ],
+        },
+    },
+]
+
+# Databases -----------------------------------------------------------------
+DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
+_db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # A web server has several threads or processes writing: WAL lets readers go on
+    # while one writes, the busy timeout makes a writer wait instead of failing, and
+    # IMMEDIATE takes the write lock when a transaction begins, so two transactions
+    # can never both read and then both write.
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        "timeout": stride_config.env_int(env, "SQLITE_BUSY_TIMEOUT", 5),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    }
+    # Tests use a database file, not memory, so concurrency tests race for real.
+    _db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+else:
+    _db.setdefault("TEST", {})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": stride_config.cache_from_url(CONFIG.cache_url)}
+
+# Auth ----------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Language and time ------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# Static files and media -------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "stride" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.get("MEDIA_ROOT") or str(DATA_DIR / "media")
+SERVE_MEDIA = stride_config.env_bool(env, "SERVE_MEDIA", not PRODUCTION)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
+
+# Email -------------------------------------------------------------------------
+EMAIL_BACKEND = env.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = stride_config.env_int(env, "EMAIL_PORT", 587)
+EMAIL_HOST_USER = env.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = stride_config.env_bool(env, "EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = stride_config.env_int(env, "EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Stride <no-reply@localhost>")
+SERVER_EMAIL = env.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+ADMINS = [("Admin", a) for a in stride_config.env_list(env, "ADMINS", [])]
+
+# Security ----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = stride_config.env_bool(env, "SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = stride_config.env_int(env, "SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = stride_config.env_bool(
+        env, "SECURE_HSTS_INCLUDE_SUBDOMAINS", True
+    )
+    SECURE_HSTS_PRELOAD = stride_config.env_bool(env, "SECURE_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if stride_config.env_bool(env, "BEHIND_PROXY", True):
+        # The reverse proxy terminates TLS and says so in this header.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [SITE_URL]
+    SILENCED_SYSTEM_CHECKS = (
+        # HSTS preload is a one-way choice a clinic makes for its own domain.
+        ["security.W021"] if not SECURE_HSTS_PRELOAD else []
+    )
+
+# A strict policy: nothing from another origin, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+
+# Logging: errors to stderr; never request bodies.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,34 @@
+"""System checks that ``stride check --deploy`` runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, register
+from django.db import DatabaseError
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "stride-demo"
+
+
+@register(deploy=True)
+def demo_users_absent(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """The demo's admin account has a published password: production must not have it."""
+    if settings.STRIDE_ENV != "production":
+        return []
+    from django.contrib.auth import get_user_model
+
+    try:
+        user = get_user_model().objects.filter(username=DEMO_USERNAME).first()
+    except DatabaseError:
+        return []  # no database yet: nothing to find
+    if user is not None and user.check_password(DEMO_PASSWORD):
+        return [
+            Error(
+                "The demo admin account (published password) exists.",
+                hint=f"Delete the user {DEMO_USERNAME!r} or change its password.",
+                id="stride.E001",
+            )
+        ]
+    return []

@@ -1,0 +1,96 @@
+"""Public pages of the clinic website. They never touch the session or a CSRF token."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.views.decorators.http import require_safe
+
+from stride.site import selectors
+
+log = logging.getLogger(__name__)
+
+
+def _page(request: HttpRequest, template: str, **context: object) -> HttpResponse:
+    clinic = selectors.clinic_get()
+    context.setdefault("opening_week", selectors.opening_week(clinic=clinic))
+    context.setdefault("map_url", selectors.map_url(clinic=clinic))
+    return render(request, template, context)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return _page(request, "site/home.html", practitioners=selectors.practitioners_public())
+
+
+@require_safe
+def practitioner_list(request: HttpRequest) -> HttpResponse:
+    clinic = selectors.clinic_get()
+    people = [
+        (p, selectors.practitioner_years(practitioner=p, clinic=clinic))
+        for p in selectors.practitioners_public()
+    ]
+    return _page(request, "site/practitioner_list.html", people=people)
+
+
+@require_safe
+def practitioner_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    practitioner = get_object_or_404(selectors.practitioners_public(), slug=slug)
+    years = selectors.practitioner_years(practitioner=practitioner, clinic=selectors.clinic_get())
+    return _page(request, "site/practitioner_detail.html", practitioner=practitioner, years=years)
+
+
+@require_safe
+def contact(request: HttpRequest) -> HttpResponse:
+    return _page(request, "site/contact.html")
+
+
+@require_safe
+def book(request: HttpRequest) -> HttpResponse:
+    return _page(request, "site/book.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return _page(request, "site/privacy.html")
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return _page(request, "site/accessibility.html")
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        log.warning("health check: database unreachable", exc_info=True)
+        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _page_or_plain(request, "404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _page_or_plain(request, "500.html", 500)
+
+
+def _page_or_plain(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """Render the error page with the clinic's details, or without them if that fails too."""
+    try:
+        response = _page(request, template)
+    except Exception:  # the database may be why we are here
+        log.exception("error page rendered without clinic details")
+        response = HttpResponse(loader.get_template(template).render({"request": request}))
+    response.status_code = status
+    return response

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from stride.site import views as site_views
+
+admin.site.site_header = "Stride administration"
+admin.site.site_title = "Stride"
+
+urlpatterns = [
+    path("", include("stride.site.urls")),
+    path("admin/", admin.site.urls),
+]
+if settings.SERVE_MEDIA:
+    # The demo serves uploaded photos itself; in production the reverse proxy does.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+handler404 = site_views.page_not_found
+handler500 = site_views.server_error

@@ -1,0 +1,8 @@
+"""WSGI entry point: ``gunicorn stride.wsgi``."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stride.settings")
+application = get_wsgi_application()
