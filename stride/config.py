@@ -142,7 +142,9 @@ def production_problems(config: Config) -> list[str]:
     elif "*" in config.allowed_hosts:
         problems.append("ALLOWED_HOSTS contains '*': list the host names the site answers to.")
     if not config.site_url:
-        problems.append("SITE_URL is not set: give the public address, e.g. https://clinic.example.")
+        problems.append(
+            "SITE_URL is not set: give the public address, e.g. https://clinic.example."
+        )
     elif urlsplit(config.site_url).scheme != "https":
         problems.append("SITE_URL must start with https:// in production.")
     if config.clock:

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
 from stride.site import views as site_views
@@ -8,7 +8,7 @@ from stride.site import views as site_views
 admin.site.site_header = "Stride administration"
 admin.site.site_title = "Stride"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("stride.site.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ def overlapping(sessions: Iterable[Session]) -> list[tuple[Session, Session]]:
     ordered = sorted(sessions, key=lambda s: (s.weekday, s.opens))
     return [
         (a, b)
-        for a, b in zip(ordered, ordered[1:], strict=False)
+        for a, b in itertools.pairwise(ordered)
         if a.weekday == b.weekday and b.opens < a.closes
     ]
 

@@ -10,7 +10,9 @@ WIDTHS = (160, 320, 640)
 
 
 def renditions(data: bytes, widths: tuple[int, ...] = WIDTHS) -> dict[int, bytes]:
-    """Square-cropped JPEG renditions of ``data`` at each width no wider than the original.
+    """Square-cropped JPEG renditions of ``data`` at each width, never enlarged.
+
+    Widths wider than the photo collapse into one rendition at the photo's own size.
 
     EXIF orientation is applied and metadata (which can hold a location) dropped.
     """
@@ -18,10 +20,7 @@ def renditions(data: bytes, widths: tuple[int, ...] = WIDTHS) -> dict[int, bytes
         image = ImageOps.exif_transpose(source).convert("RGB")
     side = min(image.size)
     out: dict[int, bytes] = {}
-    for width in widths:
-        if width > side and out:
-            continue
-        size = min(width, side)
+    for size in sorted({min(width, side) for width in widths}):
         square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         square.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)

@@ -3,10 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from stride.site import services
 from stride.site.models import Clinic, OpeningHours, Practitioner, Registration
+
+# Links typed without a scheme are https, as Django 6.0 will assume.
+HTTPS_URLS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -16,6 +20,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     inlines = [OpeningHoursInline]
     fieldsets = [
         (None, {"fields": ["name", "tagline", "treats"]}),
@@ -25,7 +30,10 @@ class ClinicAdmin(admin.ModelAdmin):
             {"fields": ["address_line1", "address_line2", "town", "postcode", "map_url"]},
         ),
         ("Visiting", {"fields": ["accessibility_notes", "parking_notes"]}),
-        ("Registration and settings", {"fields": ["registration_details", "ico_registration", "time_zone"]}),
+        (
+            "Registration and settings",
+            {"fields": ["registration_details", "ico_registration", "time_zone"]},
+        ),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -37,6 +45,7 @@ class ClinicAdmin(admin.ModelAdmin):
 
 class RegistrationInline(admin.TabularInline):
     model = Registration
+    formfield_overrides = HTTPS_URLS
     extra = 0
 
 

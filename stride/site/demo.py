@@ -110,7 +110,9 @@ PRACTITIONERS: list[dict[str, Any]] = [
 ]
 
 
-def _update_or_create(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+def _update_or_create(
+    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+) -> Any:
     """Like ``update_or_create`` but saves only when something differs."""
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
@@ -150,7 +152,15 @@ def build() -> Clinic:
     for spec in PRACTITIONERS:
         values = {
             k: spec[k]
-            for k in ("name", "role", "qualifications", "photo_alt", "bio", "special_interests", "order")
+            for k in (
+                "name",
+                "role",
+                "qualifications",
+                "photo_alt",
+                "bio",
+                "special_interests",
+                "order",
+            )
         }
         values["practising_since"] = today.year - spec["years_ago"]
         values["is_active"] = True
@@ -163,7 +173,9 @@ def build() -> Clinic:
         for reg in person.registrations.all():
             if (reg.body, reg.body_name, reg.number, reg.check_url) not in wanted:
                 reg.delete()
-        existing = {(r.body, r.body_name, r.number, r.check_url) for r in person.registrations.all()}
+        existing = {
+            (r.body, r.body_name, r.number, r.check_url) for r in person.registrations.all()
+        }
         for body, name, number, url in spec["registrations"]:
             if (body, name, number, url) not in existing:
                 Registration.objects.create(
@@ -172,5 +184,7 @@ def build() -> Clinic:
 
     user_model = get_user_model()
     if not user_model.objects.filter(username=DEMO_USERNAME).exists():
-        user_model.objects.create_superuser(DEMO_USERNAME, "admin@larkfield-clinic.example", DEMO_PASSWORD)
+        user_model.objects.create_superuser(
+            DEMO_USERNAME, "admin@larkfield-clinic.example", DEMO_PASSWORD
+        )
     return clinic

@@ -73,7 +73,9 @@ class Clinic(models.Model):
     @property
     def address_lines(self) -> list[str]:
         return [
-            line for line in (self.address_line1, self.address_line2, self.town, self.postcode) if line
+            line
+            for line in (self.address_line1, self.address_line2, self.town, self.postcode)
+            if line
         ]
 
     @property
@@ -108,7 +110,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {self.opens:%H:%M} to {self.closes:%H:%M}"
 
     def clean(self) -> None:
         if self.opens and self.closes and self.closes <= self.opens:
@@ -131,7 +133,9 @@ class Practitioner(models.Model):
         help_text="What the photo shows, for people who cannot see it.",
     )
     bio = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
-    qualifications = models.CharField(max_length=200, blank=True, help_text="e.g. BSc (Hons) Podiatry")
+    qualifications = models.CharField(
+        max_length=200, blank=True, help_text="e.g. BSc (Hons) Podiatry"
+    )
     practising_since = models.PositiveSmallIntegerField(
         help_text="Year they qualified; years of experience are worked out from it.",
         validators=[MinValueValidator(1950), MaxValueValidator(2100)],
@@ -222,3 +226,6 @@ class PhotoRendition(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["practitioner", "width"], name="rendition_unique_width")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} at {self.width}px"

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from stride import clock
 from stride.core import hours
-from stride.site.models import Clinic, OpeningHours, Practitioner, PhotoRendition
+from stride.site.models import Clinic, OpeningHours, PhotoRendition, Practitioner
 
 
 def clinic_get() -> Clinic:

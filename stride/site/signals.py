@@ -14,5 +14,5 @@ from django.dispatch import receiver
 def create_cache_table(sender: Any, **kwargs: Any) -> None:
     if sender.label != "site":
         return
-    if any(c["BACKEND"].endswith("DatabaseCache") for c in settings.CACHES.values()):
+    if any(str(c["BACKEND"]).endswith("DatabaseCache") for c in settings.CACHES.values()):
         call_command("createcachetable", database=kwargs.get("using", "default"), verbosity=0)
