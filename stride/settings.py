@@ -107,7 +107,9 @@ USE_TZ = True
 
 # Static files and media -------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = env.get("STATIC_ROOT") or str(BASE_DIR / "staticfiles")
+STATIC_ROOT = env.get("STATIC_ROOT") or str(
+    DATA_DIR / "static" if TESTING else BASE_DIR / "staticfiles"
+)
 STATICFILES_DIRS = [BASE_DIR / "stride" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.get("MEDIA_ROOT") or str(DATA_DIR / "media")
@@ -121,6 +123,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
+if TESTING:
+    os.makedirs(STATIC_ROOT, exist_ok=True)
 
 # Email -------------------------------------------------------------------------
 EMAIL_BACKEND = env.get(

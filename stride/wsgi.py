@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stride.settings")
 application = get_wsgi_application()
+
+from stride.site.checks import refuse_demo_admin  # noqa: E402 (needs Django set up)
+
+refuse_demo_admin()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 DEMO_USERNAME = "admin"
@@ -32,3 +33,10 @@ def demo_users_absent(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+def refuse_demo_admin() -> None:
+    """Called when the web server starts: production will not serve with the demo admin."""
+    errors = demo_users_absent(None)
+    if errors:
+        raise ImproperlyConfigured(f"{errors[0].msg} {errors[0].hint}")

@@ -11,12 +11,16 @@ from django.template import loader
 from django.views.decorators.http import require_safe
 
 from stride.site import selectors
+from stride.site.models import Clinic
 
 log = logging.getLogger(__name__)
 
 
-def _page(request: HttpRequest, template: str, **context: object) -> HttpResponse:
-    clinic = selectors.clinic_get()
+def _page(
+    request: HttpRequest, template: str, clinic: Clinic | None = None, **context: object
+) -> HttpResponse:
+    clinic = clinic or selectors.clinic_get()
+    context["clinic"] = clinic
     context.setdefault("opening_week", selectors.opening_week(clinic=clinic))
     context.setdefault("map_url", selectors.map_url(clinic=clinic))
     return render(request, template, context)
@@ -34,14 +38,17 @@ def practitioner_list(request: HttpRequest) -> HttpResponse:
         (p, selectors.practitioner_years(practitioner=p, clinic=clinic))
         for p in selectors.practitioners_public()
     ]
-    return _page(request, "site/practitioner_list.html", people=people)
+    return _page(request, "site/practitioner_list.html", clinic, people=people)
 
 
 @require_safe
 def practitioner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     practitioner = get_object_or_404(selectors.practitioners_public(), slug=slug)
-    years = selectors.practitioner_years(practitioner=practitioner, clinic=selectors.clinic_get())
-    return _page(request, "site/practitioner_detail.html", practitioner=practitioner, years=years)
+    clinic = selectors.clinic_get()
+    years = selectors.practitioner_years(practitioner=practitioner, clinic=clinic)
+    return _page(
+        request, "site/practitioner_detail.html", clinic, practitioner=practitioner, years=years
+    )
 
 
 @require_safe

@@ -4,6 +4,7 @@ import io
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -89,10 +90,13 @@ def test_deploy_check_flags_the_demo_admin_in_production(demo_clinic, settings):
     assert [e.id for e in checks.demo_users_absent(None)] == ["stride.E001"]
     from django.contrib.auth.models import User
 
+    with pytest.raises(ImproperlyConfigured, match="demo admin"):
+        checks.refuse_demo_admin()
     user = User.objects.get(username=checks.DEMO_USERNAME)
     user.set_password("a-new-long-password-nobody-knows")
     user.save()
     assert checks.demo_users_absent(None) == []
+    checks.refuse_demo_admin()  # no longer raises
 
 
 def test_the_clinic_is_created_by_migration_and_stays_single(db):

@@ -175,3 +175,10 @@ def test_pages_refuse_posts(client):
 def test_absolute_urls_come_from_site_url_not_the_host_header(client):
     html = client.get("/contact/", HTTP_HOST="localhost").content.decode()
     assert f'<link rel="canonical" href="{settings.SITE_URL}/contact/">' in html
+
+
+@pytest.mark.parametrize("path", ["/", "/practitioners/", "/practitioners/amara-okafor/"])
+def test_pages_read_the_clinic_once(client, django_assert_num_queries, path):
+    # clinic, opening hours, practitioners, and their registrations and renditions.
+    with django_assert_num_queries(5):
+        assert client.get(path).status_code == 200
