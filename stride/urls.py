@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
+from stride.library import seo
 from stride.site import views as site_views
 
 admin.site.site_header = "Stride administration"
@@ -10,6 +11,9 @@ admin.site.site_title = "Stride"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("stride.site.urls")),
+    path("", include("stride.library.urls")),
+    path("sitemap.xml", seo.sitemap, name="sitemap"),
+    path("robots.txt", seo.robots, name="robots"),
     path("admin/", admin.site.urls),
 ]
 if settings.SERVE_MEDIA:

@@ -26,3 +26,20 @@ def renditions(data: bytes, widths: tuple[int, ...] = WIDTHS) -> dict[int, bytes
         square.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
         out[size] = buffer.getvalue()
     return out
+
+
+def resized(data: bytes, widths: tuple[int, ...]) -> dict[int, tuple[int, bytes]]:
+    """JPEG copies of ``data`` at each width keeping the shape: width -> (height, bytes).
+
+    Never enlarged; EXIF orientation applied and metadata dropped, as for portraits.
+    """
+    with Image.open(io.BytesIO(data)) as source:
+        image = ImageOps.exif_transpose(source).convert("RGB")
+    out: dict[int, tuple[int, bytes]] = {}
+    for width in sorted({min(w, image.width) for w in widths}):
+        height = max(1, round(image.height * width / image.width))
+        copy = image.resize((width, height), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        copy.save(buffer, "JPEG", quality=80, optimize=True, progressive=True)
+        out[width] = (height, buffer.getvalue())
+    return out

@@ -182,6 +182,10 @@ def build() -> Clinic:
                     practitioner=person, body=body, body_name=name, number=number, check_url=url
                 )
 
+    from stride.library.services import library_load
+
+    library_load(publish=True)
+
     user_model = get_user_model()
     if not user_model.objects.filter(username=DEMO_USERNAME).exists():
         user_model.objects.create_superuser(

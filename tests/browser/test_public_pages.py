@@ -69,7 +69,9 @@ def test_the_site_can_be_walked_with_the_keyboard_alone(page, site):
 
     # Tab through the whole home page: every link is reached, each visibly focused.
     page.goto(site.url + "/")
-    links = page.evaluate("[...document.querySelectorAll('a[href]')].length")
+    links = page.evaluate(
+        "[...document.querySelectorAll('a[href], input, button, select, textarea')].length"
+    )
     seen = []
     for _ in range(links + 5):
         page.keyboard.press("Tab")

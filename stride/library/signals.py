@@ -1,0 +1,21 @@
+"""Keep the search index in step with articles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from stride.library import search
+from stride.library.models import Article
+
+
+@receiver(post_save, sender=Article, dispatch_uid="library-index-article")
+def index_saved(sender: Any, instance: Article, raw: bool = False, **kwargs: Any) -> None:
+    search.index_article(instance)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="library-unindex-article")
+def unindex_deleted(sender: Any, instance: Article, **kwargs: Any) -> None:
+    search.unindex_article(instance.pk)
