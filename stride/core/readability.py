@@ -78,12 +78,15 @@ def measure(text: str) -> Readability:
 
 def main(paths: list[str]) -> int:
     worst = 0.0
+    paths = [p for p in paths if not p.endswith("README.md")]
     for path in paths:
         with open(path, encoding="utf-8") as fh:
             result = measure(fh.read())
         worst = max(worst, result.reading_age)
-        flag = "  (above the target)" if result.reading_age > WARN_READING_AGE else ""
+        flag = "  WARNING: above the target" if result.reading_age > WARN_READING_AGE else ""
         print(f"{result.reading_age:5.1f}  {path}{flag}")
+    if paths:
+        print(f"reading age: highest {worst:.1f}, target about {TARGET_READING_AGE:.0f}")
     return 0
 
 

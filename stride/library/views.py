@@ -78,7 +78,7 @@ def json_ld(article: Article, url: str, clinic_name: str) -> str:
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
 
-def _article_page(request: HttpRequest, article: Article) -> HttpResponse:
+def article_page(request: HttpRequest, article: Article, *, preview: bool = False) -> HttpResponse:
     clinic = site_selectors.clinic_get()
     rendered = markdown.render(article.body)
     url = settings.SITE_URL + article.get_absolute_url()
@@ -98,18 +98,23 @@ def _article_page(request: HttpRequest, article: Article) -> HttpResponse:
         "region_url": reverse("library:index") + f"#{article.region}",
         "renditions": list(article.renditions.all()),
         "review_overdue": article.review_overdue(clock.today(clinic.time_zone)),
+        "preview": preview,
     }
-    return render(request, "library/article.html", context)
+    response = render(request, "library/article.html", context)
+    if preview:
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_safe
 def condition(request: HttpRequest, slug: str) -> HttpResponse:
-    return _article_page(request, selectors.article_for_condition(slug=slug))
+    return article_page(request, selectors.article_for_condition(slug=slug))
 
 
 @require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    return _article_page(request, selectors.article_by_slug(slug=slug))
+    return article_page(request, selectors.article_by_slug(slug=slug))
 
 
 @require_safe

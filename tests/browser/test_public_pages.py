@@ -13,6 +13,11 @@ PUBLIC_PAGES = [
     "/privacy/",
     "/accessibility/",
     "/no-such-page/",
+    "/conditions/",
+    "/conditions/posterior-ankle-impingement/",
+    "/conditions/ankle-sprain/",
+    "/search/?q=heel+spur",
+    "/search/?q=zzzz",
 ]
 
 
@@ -21,6 +26,7 @@ def test_public_page_has_no_axe_violations_and_no_csp_errors(page, site, path):
     response = page.goto(site.url + path)
     assert response is not None
     assert response.status == (404 if path == "/no-such-page/" else 200)
+    assert page.locator("h1").count() == 1
     results = Axe().run(
         page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]}
     )
