@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -128,6 +129,14 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
 if TESTING:
     os.makedirs(STATIC_ROOT, exist_ok=True)
+
+# Public pages ------------------------------------------------------------------
+# Browsers and shared caches may keep a public page this many seconds.
+PUBLIC_PAGE_MAX_AGE = stride_config.env_int(env, "PUBLIC_PAGE_MAX_AGE", 300)
+# The WSGI page cache (see stride/site/pagecache.py) and how often each process
+# checks whether content changed.
+PAGE_CACHE = stride_config.env_bool(env, "PAGE_CACHE", not TESTING)
+PAGE_CACHE_VERSION_TTL = float(env.get("PAGE_CACHE_VERSION_TTL", "0.5"))
 
 # Email -------------------------------------------------------------------------
 EMAIL_BACKEND = env.get(

@@ -5,7 +5,12 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stride.settings")
-application = get_wsgi_application()
+from django.conf import settings
+
+from stride.site.pagecache import PageCache
+
+django_application = get_wsgi_application()
+application = PageCache(django_application) if settings.PAGE_CACHE else django_application
 
 from stride.site.checks import refuse_demo_admin  # noqa: E402 (needs Django set up)
 

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_safe
 
 from stride.library.models import Article
 from stride.site import selectors as site_selectors
+from stride.site.pagecache import public_page
 
 
 @require_safe
+@public_page
 def sitemap(request: HttpRequest) -> HttpResponse:
     base = settings.SITE_URL
     clinic = site_selectors.clinic_get()
@@ -41,6 +43,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def robots(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

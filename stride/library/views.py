@@ -18,6 +18,7 @@ from stride.library import search as search_service
 from stride.library import selectors
 from stride.library.models import Article
 from stride.site import selectors as site_selectors
+from stride.site.pagecache import public_page
 
 CTA_AFTER_SECTION = 4  # the booking prompt sits after "Symptoms", then again at the end
 
@@ -108,16 +109,19 @@ def article_page(request: HttpRequest, article: Article, *, preview: bool = Fals
 
 
 @require_safe
+@public_page
 def condition(request: HttpRequest, slug: str) -> HttpResponse:
     return article_page(request, selectors.article_for_condition(slug=slug))
 
 
 @require_safe
+@public_page
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     return article_page(request, selectors.article_by_slug(slug=slug))
 
 
 @require_safe
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region") or None
     if region and region not in dict(knowledge.region_choices()):

@@ -7,4 +7,7 @@ class SiteConfig(AppConfig):
     verbose_name = "Clinic website"
 
     def ready(self) -> None:
-        from stride.site import checks, signals  # noqa: F401
+        from stride.site import checks, signals
+
+        del checks  # registered on import
+        signals.connect_public_models()

@@ -229,3 +229,17 @@ class PhotoRendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practitioner} at {self.width}px"
+
+
+class ContentVersion(models.Model):
+    """A number every process reads to know when public pages must be made again.
+
+    Editing anything a public page shows (the clinic, opening hours, a practitioner,
+    an article) adds one to it; the page cache keys its entries by it.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"content version {self.version}"

@@ -1,13 +1,28 @@
-"""After ``migrate``, make the database cache table if the cache uses one."""
+"""After ``migrate``, make the database cache table if the cache uses one; and raise
+the content version whenever something a public page shows changes."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
+
+from stride.site import pagecache
+
+# Models whose rows appear on public pages.
+PUBLIC_MODELS = (
+    "site.Clinic",
+    "site.OpeningHours",
+    "site.Practitioner",
+    "site.Registration",
+    "site.PhotoRendition",
+    "library.Article",
+    "library.HeroRendition",
+)
 
 
 @receiver(post_migrate, dispatch_uid="stride-create-cache-table")
@@ -16,3 +31,18 @@ def create_cache_table(sender: Any, **kwargs: Any) -> None:
         return
     if any(str(c["BACKEND"]).endswith("DatabaseCache") for c in settings.CACHES.values()):
         call_command("createcachetable", database=kwargs.get("using", "default"), verbosity=0)
+
+
+def _changed(sender: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        pagecache.content_changed()
+
+
+def connect_public_models() -> None:
+    for label in PUBLIC_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        post_save.connect(_changed, sender=model, dispatch_uid=f"content-changed-save-{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"content-changed-del-{label}")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from stride.site import selectors
 from stride.site.models import Clinic
+from stride.site.pagecache import public_page
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +28,13 @@ def _page(
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return _page(request, "site/home.html", practitioners=selectors.practitioners_public())
 
 
 @require_safe
+@public_page
 def practitioner_list(request: HttpRequest) -> HttpResponse:
     clinic = selectors.clinic_get()
     people = [
@@ -42,6 +45,7 @@ def practitioner_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def practitioner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     practitioner = get_object_or_404(selectors.practitioners_public(), slug=slug)
     clinic = selectors.clinic_get()
@@ -52,21 +56,25 @@ def practitioner_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def contact(request: HttpRequest) -> HttpResponse:
     return _page(request, "site/contact.html")
 
 
 @require_safe
+@public_page
 def book(request: HttpRequest) -> HttpResponse:
     return _page(request, "site/book.html")
 
 
 @require_safe
+@public_page
 def privacy(request: HttpRequest) -> HttpResponse:
     return _page(request, "site/privacy.html")
 
 
 @require_safe
+@public_page
 def accessibility(request: HttpRequest) -> HttpResponse:
     return _page(request, "site/accessibility.html")
 
