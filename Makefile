@@ -31,8 +31,8 @@ demo: sync
 	@echo "  Admin:              http://$(HOST):$(PORT)/admin/  (user: admin, password: stride-demo)"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
-	$(DEMO_ENV) $(UV) run gunicorn stride.wsgi:application --bind $(HOST):$(PORT) \
-	  --workers 2 --access-logfile - --error-logfile -
+	$(DEMO_ENV) $(UV) run granian --interface wsgi --host $(HOST) --port $(PORT) \
+	  --workers 2 --blocking-threads 1 --no-ws --access-log stride.wsgi:application
 
 test: sync
 	UV="$(UV)" bash scripts/test

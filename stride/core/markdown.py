@@ -82,6 +82,7 @@ def sanitise(raw_html: str) -> str:
         link_rel="noopener noreferrer",
         attribute_filter=_keep_attribute,
         strip_comments=True,
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
     )
     return re.sub(r"<img(?![^>]*\ssrc=)[^>]*>", "", cleaned)
 

@@ -54,7 +54,7 @@ def test_images_from_other_hosts_are_dropped_and_local_ones_kept():
     ).html
     assert "tracker.example" not in out
     assert "cdn.example" not in out
-    assert '<img src="/media/heel.jpg" alt="Heel">' in out
+    assert '<img src="/media/heel.jpg" alt="Heel" loading="lazy" decoding="async">' in out
 
 
 def test_links_get_safe_rel_and_tables_survive():

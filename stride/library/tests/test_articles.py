@@ -176,3 +176,35 @@ def test_markdown_with_script_or_event_handlers_is_neutralised_on_the_page(clien
     assert "alert(1)</script>" not in html
     assert "onerror" not in html
     assert 'href="javascript:' not in html
+
+
+def test_a_hero_image_is_responsive_and_loaded_first(client, settings, tmp_path):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from stride.library import services
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 900), (30, 90, 120)).save(buffer, "JPEG")
+    article = Article.objects.get(slug="gout")
+    article.hero_alt = "A swollen big toe joint."
+    article.hero_image.save("toe.jpg", ContentFile(buffer.getvalue()))
+    services.article_hero_renditions_refresh(article=article)
+    assert [(r.width, r.height) for r in article.renditions.all()] == [
+        (480, 270),
+        (800, 450),
+        (1200, 675),
+    ]
+    html = client.get("/conditions/gout/").content.decode()
+    hero = re.search(r'<figure class="hero">\s*(<img[^>]+>)', html)
+    assert hero
+    tag = hero.group(1)
+    assert 'fetchpriority="high"' in tag
+    assert "loading=" not in tag
+    assert 'alt="A swollen big toe joint."' in tag
+    assert re.search(r'srcset="[^"]+480w, [^"]+800w, [^"]+1200w"', tag)
+    assert f'<meta property="og:image" content="{settings.SITE_URL}/media/articles/renditions/' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
