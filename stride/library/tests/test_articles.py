@@ -206,5 +206,7 @@ def test_a_hero_image_is_responsive_and_loaded_first(client, settings, tmp_path)
     assert "loading=" not in tag
     assert 'alt="A swollen big toe joint."' in tag
     assert re.search(r'srcset="[^"]+480w, [^"]+800w, [^"]+1200w"', tag)
-    assert f'<meta property="og:image" content="{settings.SITE_URL}/media/articles/renditions/' in html
+    assert (
+        f'<meta property="og:image" content="{settings.SITE_URL}/media/articles/renditions/' in html
+    )
     assert '<meta name="twitter:card" content="summary_large_image">' in html
