@@ -1,0 +1,627 @@
+"""Lighthouse benchmark: how Stride's article page scores in Google Lighthouse, and why.
+
+What is measured
+    One page of the demo clinic (by default the condition article
+    ``/conditions/posterior-ankle-impingement/``), served by Django under granian
+    (``stride.wsgi``, one worker) with the demo database (SQLite), the clock pinned so the page
+    is the same on every run, and ``SITE_URL`` set to the address it is served from (so canonical
+    and social links point at the page Lighthouse loads). Lighthouse (the npm package pinned in
+    ``package.json``) loads it in Debian's headless Chromium with its default settings: a mobile
+    phone (Moto G Power screen), simulated slow 4G and a 4x slower CPU.
+
+How to read the output
+    - **Scores** (0-100) for the four categories. Performance is a weighted mix of the metrics
+      below, each scored against what real websites achieve; the other three are the share of
+      their (weighted) audits that pass, so anything under 100 means at least one audit fails.
+    - **Metrics**: First Contentful Paint (first text or image), Largest Contentful Paint (the
+      biggest element in view), Total Blocking Time (main thread busy > 50 ms after FCP), Cumulative
+      Layout Shift (how much the page jumps while loading) and Speed Index (how quickly the view
+      fills in). Times are *simulated* for the phone above, not what this machine measured, so they
+      are comparable between machines; the performance score can still move a few points from
+      one run to the next (use ``--runs 5``: the run with the median score is reported).
+    - **Failed audits**: each audit of accessibility, best practices and SEO that does not pass,
+      with its id, title and up to a few offending elements or resources. Performance
+      diagnostics scoring under 90 are listed too, as hints when the score is low.
+    - **Requirements**: accessibility, best practices and SEO must be 100 and performance at
+      least 95; each line says PASS or FAIL. With ``--check`` the exit code is 1 if any fails.
+
+Everything runs on 127.0.0.1, from a temporary directory removed at the end (also on Ctrl-C
+or an error): database, collected static files, server log, Chromium's profile and the report.
+Lighthouse's error reporting (Sentry) is switched off and Chromium's background networking,
+component updates and sync are disabled; the page itself only loads from 127.0.0.1. Nothing in
+the project tree is written except ``node_modules`` (and npm's ``package-lock.json``) here,
+installed with npm on the first run; no browser is ever downloaded (``CHROME_PATH`` points at
+Debian's Chromium and install scripts are not run).
+
+Run it with
+``uv run python bench/lighthouse/run.py [--url-path PATH] [--runs N] [--check] [--keep-server]``;
+see ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PROJECT_DIR = HERE.parent.parent
+LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = "/usr/bin/chromium"
+HOST = "127.0.0.1"
+CLOCK = "2026-06-01T09:00:00+01:00"
+DEFAULT_URL_PATH = "/conditions/posterior-ankle-impingement/"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --no-first-run --disable-sync"
+)
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+CATEGORY_NAMES = {
+    "performance": "Performance",
+    "accessibility": "Accessibility",
+    "best-practices": "Best practices",
+    "seo": "SEO",
+}
+REQUIRED_SCORES = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+METRICS = {
+    "first-contentful-paint": "First Contentful Paint",
+    "largest-contentful-paint": "Largest Contentful Paint",
+    "total-blocking-time": "Total Blocking Time",
+    "cumulative-layout-shift": "Cumulative Layout Shift",
+    "speed-index": "Speed Index",
+}
+START_TIMEOUT_SECONDS = 30.0
+STOP_TIMEOUT_SECONDS = 10.0
+LIGHTHOUSE_TIMEOUT_SECONDS = 300.0
+NPM_TIMEOUT_SECONDS = 600.0
+MAX_RUNS = 20
+MAX_DETAIL_ITEMS = 5
+ATTEMPTS = 3
+# What Lighthouse says when a run failed for reasons of its own and should just be repeated.
+RUN_AGAIN = "Please run Lighthouse again"
+
+
+class BenchError(Exception):
+    """A step failed; the message says which and how to fix it."""
+
+
+class LighthouseError(BenchError):
+    """Lighthouse failed; ``transient`` if it said to run it again (a trace it could not read)."""
+
+    def __init__(self, message: str, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class Options:
+    url_path: str
+    runs: int
+    check: bool
+    keep_server: bool
+
+
+@dataclass(frozen=True)
+class Failure:
+    category: str
+    audit_id: str
+    title: str
+    score: float | None
+    weight: float
+    display_value: str
+    details: list[str]
+
+
+# Setup -------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        description="Run Lighthouse on a page of the demo clinic and print its scores."
+    )
+    parser.add_argument(
+        "--url-path",
+        default=DEFAULT_URL_PATH,
+        help=f"path of the page to audit (default {DEFAULT_URL_PATH})",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help="Lighthouse runs; the one with the median performance score is reported (default 1)",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="exit with code 1 if a requirement fails"
+    )
+    parser.add_argument(
+        "--keep-server",
+        action="store_true",
+        help="leave the demo server running after the report, until Ctrl-C",
+    )
+    args = parser.parse_args(argv)
+    if not args.url_path.startswith("/") or args.url_path.startswith("//"):
+        parser.error("--url-path must be a path on the site, starting with a single /")
+    if not 1 <= args.runs <= MAX_RUNS:
+        parser.error(f"--runs must be between 1 and {MAX_RUNS}")
+    return Options(args.url_path, args.runs, args.check, args.keep_server)
+
+
+def require_chromium() -> None:
+    if not os.access(CHROMIUM, os.X_OK):
+        print(
+            f"{CHROMIUM} was not found. Install it with:  apt-get install chromium",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+
+
+def ensure_lighthouse() -> None:
+    """Install the pinned Lighthouse into ``node_modules`` here if it is not there yet."""
+    if os.access(LIGHTHOUSE, os.X_OK):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm was not found. Install Node.js 20 or later with npm.", file=sys.stderr)
+        sys.exit(2)
+    print("Installing Lighthouse (npm install in bench/lighthouse)...", flush=True)
+    # --ignore-scripts: no dependency needs an install script today, and none may run one (for
+    # instance to download a browser) in the future. No Chrome is ever downloaded.
+    env = dict(os.environ, PUPPETEER_SKIP_DOWNLOAD="1")
+    done = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--ignore-scripts"],
+        cwd=HERE,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=NPM_TIMEOUT_SECONDS,
+    )
+    if done.returncode != 0 or not os.access(LIGHTHOUSE, os.X_OK):
+        raise BenchError(
+            f"npm install failed (exit {done.returncode}):\n{done.stdout}{done.stderr}"
+        )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def stride_env(tmp: Path, port: int) -> dict[str, str]:
+    """The environment for Stride's commands and granian: demo mode, data in ``tmp``."""
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(
+        STRIDE_ENV="demo",
+        STRIDE_DATA_DIR=str(tmp / "data"),
+        STATIC_ROOT=str(tmp / "static"),
+        STRIDE_CLOCK=CLOCK,
+        SITE_URL=f"http://{HOST}:{port}",
+        DEBUG="false",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def manage(env: Mapping[str, str], *args: str) -> None:
+    """Run one of Stride's management commands; fail with its output if it fails."""
+    command = [sys.executable, "-m", "stride.manage", *args]
+    done = subprocess.run(
+        command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise BenchError(
+            f"`stride {' '.join(args)}` failed (exit {done.returncode}):\n"
+            f"{done.stdout}{done.stderr}"
+        )
+
+
+def prepare_demo(env: Mapping[str, str]) -> None:
+    print("Preparing the demo database and static files...", flush=True)
+    manage(env, "migrate", "-v0")
+    manage(env, "demo_load")
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+# Server ------------------------------------------------------------------------------------
+
+
+def granian_command(port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--no-ws",
+        "stride.wsgi:application",
+    ]
+
+
+@contextmanager
+def server(
+    command: list[str], env: Mapping[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` in its own process group; always stop the whole group on exit."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=PROJECT_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            continue
+        # The leader is gone; make sure nothing else in its group lingers.
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return
+
+
+def http_status(url: str, timeout: float = 5.0) -> int:
+    """GET ``url`` directly (never through a proxy); return the status code."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            response.read()
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def wait_until_ok(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"granian exited with code {process.returncode}:\n{tail(log)}")
+        try:
+            status = http_status(url, timeout=1.0)
+        except OSError:
+            status = 0
+        if status == 200:
+            return
+        time.sleep(0.1)
+    raise BenchError(
+        f"granian did not answer 200 at {url} within {START_TIMEOUT_SECONDS:.0f}s:\n{tail(log)}"
+    )
+
+
+def tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# Lighthouse --------------------------------------------------------------------------------
+
+
+def lighthouse_command(url: str, report: Path) -> list[str]:
+    return [
+        str(LIGHTHOUSE),
+        url,
+        f"--chrome-flags={CHROME_FLAGS}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--output=json",
+        f"--output-path={report}",
+        "--quiet",
+        "--no-enable-error-reporting",
+    ]
+
+
+def run_lighthouse(url: str, tmp: Path, number: int) -> dict[str, Any]:
+    report = tmp / f"report-{number}.json"
+    # Chromium's throw-away profile goes into tmp too (chrome-launcher uses the temp dir).
+    chrome_tmp = tmp / "chrome"
+    chrome_tmp.mkdir(exist_ok=True)
+    env = dict(os.environ, CHROME_PATH=CHROMIUM, TMPDIR=str(chrome_tmp))
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        env.pop(name, None)
+    # Its own process group, so Chromium goes too if Lighthouse times out or we are stopped.
+    with (tmp / f"lighthouse-{number}.log").open("w+") as out:
+        process = subprocess.Popen(
+            lighthouse_command(url, report),
+            cwd=HERE,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            returncode = process.wait(timeout=LIGHTHOUSE_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise BenchError(
+                f"Lighthouse did not finish within {LIGHTHOUSE_TIMEOUT_SECONDS:.0f}s"
+            ) from None
+        finally:
+            stop(process)
+        out.seek(0)
+        output = out.read()
+    if returncode != 0 or not report.exists():
+        raise LighthouseError(
+            f"Lighthouse failed (exit {returncode}):\n{output.strip()}",
+            transient=RUN_AGAIN in output,
+        )
+    result: dict[str, Any] = json.loads(report.read_text())
+    error = result.get("runtimeError")
+    if error:
+        message = error.get("message", "")
+        raise LighthouseError(
+            f"Lighthouse could not audit {url}: {error.get('code')}: {message}",
+            transient=RUN_AGAIN in message,
+        )
+    return result
+
+
+def run_lighthouse_with_retries(url: str, tmp: Path, number: int) -> tuple[dict[str, Any], int]:
+    """Run Lighthouse, again (up to ``ATTEMPTS`` in all) while it asks to be run again.
+
+    Now and then (about one run in ten here) Chromium's trace lacks an event Lighthouse needs
+    (``NO_NAVSTART``, ``NO_FCP``...) and Lighthouse stops with "Please run Lighthouse again":
+    that says nothing about the page, so the run is repeated. Returns the report and the number
+    of retries.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return run_lighthouse(url, tmp, number), attempt - 1
+        except LighthouseError as error:
+            if not error.transient or attempt == ATTEMPTS:
+                raise
+            reason = str(error).strip().splitlines()[-1]
+            print(f"  {reason}\n  Retrying ({attempt + 1}/{ATTEMPTS})...", flush=True)
+    raise AssertionError("unreachable")
+
+
+# Report ------------------------------------------------------------------------------------
+
+
+def score_of(result: Mapping[str, Any], category: str) -> int | None:
+    raw = result["categories"].get(category, {}).get("score")
+    return None if raw is None else round(raw * 100)
+
+
+def median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run whose performance score is the median (the lower middle one for an even count)."""
+    ordered = sorted(results, key=lambda r: score_of(r, "performance") or 0)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def item_summary(item: Mapping[str, Any]) -> str:
+    """One line for a row of an audit's details table: the element or resource at fault."""
+    node = item.get("node")
+    if isinstance(node, Mapping):
+        label = node.get("snippet") or node.get("selector") or ""
+        explanation = node.get("explanation", "")
+        text = f"{label}"
+        if explanation:
+            text += "  -- " + " ".join(explanation.split())
+        return text
+    if "type" in item:
+        return ""  # a nested table or tree: see Lighthouse's own report for those
+    for key in ("url", "source", "description", "label"):
+        value = item.get(key)
+        if isinstance(value, Mapping):
+            value = (
+                value.get("snippet") or value.get("url") or value.get("value") or json.dumps(value)
+            )
+        if value:
+            return str(value)
+    return json.dumps(item)[:200]
+
+
+def detail_lines(audit: Mapping[str, Any]) -> list[str]:
+    details = audit.get("details") or {}
+    items = details.get("items") or []
+    summaries = [" ".join(item_summary(item).split())[:240] for item in items]
+    summaries = [summary for summary in summaries if summary]
+    lines = summaries[:MAX_DETAIL_ITEMS]
+    if len(summaries) > MAX_DETAIL_ITEMS:
+        lines.append(f"... and {len(summaries) - MAX_DETAIL_ITEMS} more")
+    return lines
+
+
+def failed_audits(result: Mapping[str, Any], category: str) -> list[Failure]:
+    """Audits of ``category`` that count towards its score (or are pass/fail) and do not pass."""
+    audits = result["audits"]
+    failures = []
+    for ref in result["categories"].get(category, {}).get("auditRefs", []):
+        audit = audits[ref["id"]]
+        mode = audit.get("scoreDisplayMode")
+        score = audit.get("score")
+        if mode in ("notApplicable", "manual", "informative") or score is None or score >= 1:
+            continue
+        if category == "performance" and (ref.get("group") != "diagnostics" or score >= 0.9):
+            continue  # metrics are printed on their own; the rest duplicate diagnostics
+        failures.append(
+            Failure(
+                category=category,
+                audit_id=ref["id"],
+                title=audit.get("title", ref["id"]),
+                score=score,
+                weight=ref.get("weight", 0),
+                display_value=audit.get("displayValue", ""),
+                details=detail_lines(audit),
+            )
+        )
+    return sorted(failures, key=lambda f: (-f.weight, f.audit_id))
+
+
+def format_report(
+    result: Mapping[str, Any], all_runs: list[dict[str, Any]], retries: int = 0
+) -> tuple[str, bool]:
+    """The printed report and whether every requirement passes."""
+    lines = [
+        "",
+        f"Lighthouse {result.get('lighthouseVersion')} on {result.get('finalDisplayedUrl')}",
+        f"{result['configSettings']['formFactor']} form factor, "
+        f"{result['configSettings']['throttlingMethod']} throttling, "
+        f"{result.get('environment', {}).get('hostUserAgent', '').split(') ')[-1]}, "
+        f"{os.cpu_count()} CPUs, benchmark index "
+        f"{result.get('environment', {}).get('benchmarkIndex', '?')}",
+    ]
+    if len(all_runs) > 1:
+        scores = [score_of(r, "performance") or 0 for r in all_runs]
+        lines.append(
+            f"performance over {len(all_runs)} runs: {', '.join(map(str, scores))} "
+            f"(median {statistics.median(scores):g}, min {min(scores)}, max {max(scores)}); "
+            "the median run is shown"
+        )
+    if retries:
+        lines.append(f"{retries} run(s) repeated because Lighthouse could not read the trace")
+
+    header = f"{'category':<16} {'score':>5} {'required':>9}  result"
+    lines += ["", header, "-" * len(header)]
+    all_pass = True
+    for category in CATEGORIES:
+        score = score_of(result, category)
+        required = REQUIRED_SCORES[category]
+        ok = score is not None and score >= required
+        all_pass &= ok
+        relation = ">=" if required < 100 else "="
+        lines.append(
+            f"{CATEGORY_NAMES[category]:<16} {'n/a' if score is None else score:>5} "
+            f"{relation + ' ' + str(required):>9}  {'PASS' if ok else 'FAIL'}"
+        )
+
+    header = f"{'metric':<26} {'value':>10} {'score':>5}"
+    lines += ["", header, "-" * len(header)]
+    for audit_id, name in METRICS.items():
+        audit = result["audits"].get(audit_id, {})
+        metric_score = audit.get("score")
+        shown = "n/a" if metric_score is None else str(round(metric_score * 100))
+        lines.append(f"{name:<26} {audit.get('displayValue', 'n/a'):>10} {shown:>5}")
+
+    failures = [f for c in CATEGORIES[1:] for f in failed_audits(result, c)]
+    lines += ["", "Failed audits (accessibility, best practices, SEO):"]
+    if not failures:
+        lines.append("  none")
+    for failure in failures:
+        weight = "not scored" if failure.weight == 0 else f"weight {failure.weight:g}"
+        value = f": {failure.display_value}" if failure.display_value else ""
+        lines.append(
+            f"  [{CATEGORY_NAMES[failure.category]}] {failure.audit_id} ({weight}) "
+            f"{failure.title}{value}"
+        )
+        lines += [f"      {detail}" for detail in failure.details]
+
+    hints = failed_audits(result, "performance")
+    if hints:
+        lines += ["", "Performance diagnostics with something to gain (score < 90):"]
+        for hint in hints:
+            value = f": {hint.display_value}" if hint.display_value else ""
+            lines.append(f"  {hint.audit_id} {hint.title}{value}")
+            lines += [f"      {detail}" for detail in hint.details]
+
+    warnings = result.get("runWarnings") or []
+    if warnings:
+        lines += ["", "Lighthouse warnings:"] + [f"  {w}" for w in warnings]
+    lines += ["", "ALL REQUIREMENTS PASS" if all_pass else "SOME REQUIREMENTS FAIL"]
+    return "\n".join(lines), all_pass
+
+
+# Main --------------------------------------------------------------------------------------
+
+
+def wait_for_ctrl_c(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    print(f"\nThe demo server is still running at {url}  (Ctrl-C to stop it)", flush=True)
+    try:
+        while process.poll() is None:
+            time.sleep(0.5)
+        print(f"granian exited with code {process.returncode}:\n{tail(log)}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nStopping the demo server.", flush=True)
+
+
+def benchmark(tmp: Path, options: Options) -> int:
+    port = free_port()
+    env = stride_env(tmp, port)
+    prepare_demo(env)
+    base = f"http://{HOST}:{port}"
+    url = base + options.url_path
+    log = tmp / "granian.log"
+    with server(granian_command(port), env, log) as process:
+        wait_until_ok(f"{base}/healthz", process, log)
+        status = http_status(url)
+        if status != 200:
+            raise BenchError(f"{url} answered {status}, not 200:\n{tail(log)}")
+        results = []
+        retries = 0
+        for number in range(1, options.runs + 1):
+            print(f"Running Lighthouse ({number}/{options.runs}) on {url}...", flush=True)
+            result, retried = run_lighthouse_with_retries(url, tmp, number)
+            results.append(result)
+            retries += retried
+        text, all_pass = format_report(median_run(results), results, retries)
+        print(text, flush=True)
+        if options.keep_server:
+            wait_for_ctrl_c(url, process, log)
+    return 1 if options.check and not all_pass else 0
+
+
+def raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    require_chromium()
+    # Ctrl-C and SIGTERM must reach the finally below, even if SIGINT was ignored on entry.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, raise_on_sigterm)
+    tmp = Path(tempfile.mkdtemp(prefix="stride-lighthouse-"))
+    try:
+        ensure_lighthouse()
+        return benchmark(tmp, options)
+    except BenchError as error:
+        print(f"\nFAILED: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
