@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "csp",
     "stride.site",
     "stride.library",
+    "stride.assessment",
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
+from stride.api.urls import api
 from stride.library import seo
 from stride.site import views as site_views
 
@@ -15,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("robots.txt", seo.robots, name="robots"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]
 if settings.SERVE_MEDIA:
     # The demo serves uploaded photos itself; in production the reverse proxy does.

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
-from defusedxml.ElementTree import ParseError, fromstring  # type: ignore[import-untyped]
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
 
 _WP_NS = re.compile(r"\{(http://wordpress\.org/export/1\.\d+/)\}wxr_version$")
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"

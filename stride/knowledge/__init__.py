@@ -28,11 +28,15 @@ class Region:
     slug: str
     name: str
     description: str
+    findings: tuple[str, ...] = ()
 
 
 @cache
 def regions() -> tuple[Region, ...]:
-    return tuple(Region(**r) for r in _yaml("regions.yaml")["regions"])
+    return tuple(
+        Region(**{**r, "findings": tuple(r.get("findings") or ())})
+        for r in _yaml("regions.yaml")["regions"]
+    )
 
 
 def region_choices() -> list[tuple[str, str]]:

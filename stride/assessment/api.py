@@ -1,0 +1,144 @@
+"""POST /api/assessment and GET /api/assessment/vocabulary, exactly as CONTRACT.md says.
+
+Every 4xx has one envelope: {"errors": [{"field", "code", "message"}]}. The body is
+read and checked here (size, type, JSON, fields) so each error gets its own code, and
+nothing from it is stored or logged.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Router
+from pydantic import ValidationError
+
+from stride.assessment import schemas, selectors
+from stride.knowledge import assessment_kb
+from stride.site.pagecache import MARK
+
+MAX_BODY = 64 * 1024
+router = Router(tags=["assessment"])
+ERRORS = {400: schemas.ErrorsOut, 405: schemas.ErrorsOut, 413: schemas.ErrorsOut,
+          415: schemas.ErrorsOut}  # fmt: skip
+
+
+def errors(status: int, *items: tuple[str, str, str], **headers: str) -> JsonResponse:
+    body = {"errors": [{"field": f, "code": c, "message": m} for f, c, m in items]}
+    response = JsonResponse(body, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+PYDANTIC_CODES = {
+    "missing": "required",
+    "greater_than_equal": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "int_type": "invalid_type",
+    "literal_error": "invalid_choice",
+    "bool_type": "not_boolean",
+    "string_type": "invalid_type",
+    "list_type": "invalid_type",
+    "dict_type": "invalid_type",
+    "extra_forbidden": "unknown_field",
+    "model_type": "invalid_type",
+}
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    if not loc:
+        return ""
+    head, *rest = loc
+    if head == "answers" and rest:
+        return f"answers.{rest[0]}"
+    return str(head)
+
+
+def _validation_errors(error: ValidationError) -> list[tuple[str, str, str]]:
+    out = []
+    for item in error.errors():
+        field = _field(tuple(item["loc"]))
+        code = PYDANTIC_CODES.get(item["type"], "invalid")
+        if field == "sex" and code == "invalid_choice":
+            code = "unknown_sex"
+        out.append((field, code, item["msg"]))
+    return out
+
+
+def _vocabulary_errors(data: schemas.AssessmentIn) -> list[tuple[str, str, str]]:
+    known = set(assessment_kb.finding_ids())
+    out = []
+    for finding in data.answers:
+        if finding not in known:
+            out.append(
+                (f"answers.{finding}", "unknown_finding", f"{finding!r} is not a finding ID.")
+            )
+    for finding in data.not_sure:
+        if finding not in known:
+            out.append(
+                (f"not_sure.{finding}", "unknown_finding", f"{finding!r} is not a finding ID.")
+            )
+        elif finding in data.answers:
+            out.append((f"not_sure.{finding}", "answered_and_not_sure",
+                        f"{finding!r} is both answered and in not_sure."))  # fmt: skip
+    return out
+
+
+@router.post(
+    "/assessment",
+    response={200: schemas.AssessmentOut, **ERRORS},
+    summary="Rank likely conditions, set the triage and pick the next question",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schemas.AssessmentIn.model_json_schema()}},
+        }
+    },
+)
+def assessment(request: HttpRequest) -> Any:
+    content_type = request.content_type or ""
+    if content_type != "application/json":
+        return errors(415, ("", "unsupported_media_type", "Send the body as application/json."))
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > MAX_BODY:
+        return errors(413, ("", "too_large", "The body is larger than 64 KiB."))
+    body = request.body
+    if len(body) > MAX_BODY:
+        return errors(413, ("", "too_large", "The body is larger than 64 KiB."))
+    try:
+        raw = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return errors(400, ("", "invalid_json", "The body is not valid JSON."))
+    if not isinstance(raw, dict):
+        return errors(400, ("", "invalid_json", "The body must be a JSON object."))
+    try:
+        data = schemas.AssessmentIn.model_validate(raw)
+    except ValidationError as error:
+        return errors(400, *_validation_errors(error))
+    if problems := _vocabulary_errors(data):
+        return errors(400, *problems)
+    result = selectors.assessment_result(
+        age=data.age, sex=data.sex, answers=dict(data.answers), not_sure=list(data.not_sure)
+    )
+    response = JsonResponse(selectors.result_as_json(result))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.api_operation(["GET", "PUT", "PATCH", "DELETE"], "/assessment", include_in_schema=False)
+def assessment_other_methods(request: HttpRequest) -> HttpResponse:
+    return errors(405, ("", "method_not_allowed", "Use POST."), Allow="POST")
+
+
+@router.get(
+    "/assessment/vocabulary",
+    response={200: schemas.VocabularyOut},
+    summary="Every finding with its wording, the regions and the conditions",
+)
+def assessment_vocabulary(request: HttpRequest) -> Any:
+    response = JsonResponse(selectors.vocabulary())
+    response["Cache-Control"] = "public, max-age=3600"
+    response[MARK] = "1"
+    return response

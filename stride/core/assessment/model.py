@@ -1,0 +1,148 @@
+"""The engine's data types: knowledge in, result out. Plain frozen dataclasses."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+# Most urgent first.
+LEVELS = ("emergency", "urgent", "appointment", "self_care")
+DESTINATIONS = (
+    "999", "a_and_e", "urgent_care", "gp_today", "gp_soon", "podiatry", "pharmacist", "self_care",
+)  # fmt: skip
+DEFAULT_DESTINATION = {
+    "emergency": "a_and_e",
+    "urgent": "gp_today",
+    "appointment": "podiatry",
+    "self_care": "self_care",
+}
+CLAMP = (0.01, 0.99)
+
+
+def clamp(p: float) -> float:
+    return min(CLAMP[1], max(CLAMP[0], p))
+
+
+def urgency(level: str) -> int:
+    """0 is the most urgent."""
+    return LEVELS.index(level)
+
+
+@dataclass(frozen=True)
+class Likelihood:
+    """P(finding present | condition) and P(finding present | another problem)."""
+
+    given: float
+    other: float
+
+    @property
+    def log_lr_yes(self) -> float:
+        return math.log(clamp(self.given) / clamp(self.other))
+
+    @property
+    def log_lr_no(self) -> float:
+        return math.log((1 - clamp(self.given)) / (1 - clamp(self.other)))
+
+
+@dataclass(frozen=True)
+class ConditionModel:
+    slug: str
+    name: str
+    usual_triage: str
+    destination: str
+    share: float
+    age: dict[str, float]
+    sex: dict[str, float]
+    findings: dict[str, Likelihood]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Correlated findings: their summed log likelihood ratio is capped at log(max_lr)."""
+
+    id: str
+    findings: frozenset[str]
+    max_lr: float
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A red flag: fires when every group has a finding answered true."""
+
+    id: str
+    level: str
+    destination: str
+    when: tuple[frozenset[str], ...]
+    reason: str
+    advice: str
+    age_min: int = 0
+    age_max: int = 200
+
+    @property
+    def findings(self) -> frozenset[str]:
+        return frozenset().union(*self.when)
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it is cached
+class KnowledgeBase:
+    version: str
+    findings: tuple[str, ...]
+    age_bands: dict[str, tuple[int, int]]
+    thresholds: dict[str, float]
+    background: dict[str, float]
+    clusters: tuple[Cluster, ...]
+    conditions: tuple[ConditionModel, ...]
+    rules: tuple[Rule, ...]
+    advice: dict[str, str] = field(default_factory=dict)  # destination -> plain advice
+    screening: tuple[str, ...] = ()  # asked first in every assessment, in this order
+    plausible: float = 0.02  # a dangerous condition this probable keeps red flags first
+    stop_below: float = 0.05  # stop asking when no answer is this likely to change the outcome
+    stop_step: float = 0.01  # ... plus this much for every question already answered
+    material: float = 0.2  # a condition this probable counts among "the top conditions"
+    contention_ratio: float = 0.2  # conditions this close to the leader steer the questions
+    contention_floor: float = 0.02
+    unlisted_location: float = 0.03  # P(pain at a loc.* a condition does not list | condition)
+
+    def band(self, age: int) -> str:
+        for name, (low, high) in self.age_bands.items():
+            if low <= age <= high:
+                return name
+        raise ValueError(f"age {age} is in no age band")
+
+    @property
+    def red_flag_findings(self) -> frozenset[str]:
+        return frozenset().union(*(r.findings for r in self.rules))
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str | None
+    condition: str | None
+    findings: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Triage:
+    level: str
+    destination: str
+    reasons: tuple[Reason, ...]
+    advice: str
+
+
+@dataclass(frozen=True)
+class Ranked:
+    slug: str
+    name: str
+    probability: float
+    supporting: tuple[str, ...]
+    against: tuple[str, ...]
+    usual_triage: str
+
+
+@dataclass(frozen=True)
+class Result:
+    triage: Triage
+    conditions: tuple[Ranked, ...]
+    next_question: str | None
+    knowledge_version: str
