@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from stride import knowledge
+from stride.knowledge import assessment_kb
 from stride.library.models import Article
 
 RELATED_LIMIT = 4
@@ -49,18 +52,37 @@ def articles_by_region(*, region: str | None = None) -> list[RegionGroup]:
     ]
 
 
+@cache
+def _telling_findings() -> dict[str, frozenset[str]]:
+    """Condition -> the findings that point to it (likelihood ratio at least 1.5)."""
+    kb = assessment_kb.knowledge_base()
+    strong = math.log(1.5)
+    return {
+        c.slug: frozenset(f for f, lik in c.findings.items() if lik.log_lr_yes >= strong)
+        for c in kb.conditions
+    }
+
+
+def _likeness(a: Article, b: Article) -> float:
+    """How alike two articles are: the findings their conditions share, and the region."""
+    same_region = 0.25 if a.region == b.region else 0.0
+    if not (a.condition and b.condition):
+        return same_region
+    telling = _telling_findings()
+    fa, fb = telling.get(a.condition, frozenset()), telling.get(b.condition, frozenset())
+    shared = len(fa & fb) / min(len(fa), len(fb)) if fa and fb else 0.0
+    return shared + same_region
+
+
 def related_articles(*, article: Article, limit: int = RELATED_LIMIT) -> list[Article]:
-    """Staff's picks first, then others in the same region, never the article itself."""
+    """Staff's picks first, then the articles most alike by shared findings and region."""
     picks = list(article.related.published().exclude(pk=article.pk).order_by("title"))
     chosen = picks[:limit]
     if len(chosen) < limit:
-        more = (
-            Article.objects.published()
-            .filter(region=article.region)
-            .exclude(pk__in=[article.pk, *[a.pk for a in chosen]])
-            .order_by("title")[: limit - len(chosen)]
-        )
-        chosen.extend(more)
+        others = Article.objects.published().exclude(pk__in=[article.pk, *[a.pk for a in chosen]])
+        others = others.only("title", "slug", "condition", "summary", "region")
+        ranked = sorted(others, key=lambda other: (-_likeness(article, other), other.title))
+        chosen.extend(a for a in ranked[: limit - len(chosen)] if _likeness(article, a) > 0)
     return chosen
 
 

@@ -210,3 +210,14 @@ def test_a_hero_image_is_responsive_and_loaded_first(client, settings, tmp_path)
         f'<meta property="og:image" content="{settings.SITE_URL}/media/articles/renditions/' in html
     )
     assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+def test_more_to_explore_also_follows_findings_the_conditions_share(client):
+    """Plantar heel pain and ball-of-foot pain share findings (long standing, hard floors)."""
+    Article.objects.get(slug="plantar-fasciitis").related.clear()
+    html = client.get("/conditions/plantar-fasciitis/").content.decode()
+    more = html[html.index("More to explore") :]
+    links = re.findall(r'class="article-card"><a href="([^"]+)"', more)
+    assert links[0] == "/conditions/severs-disease/"  # same region and shared findings
+    assert "/conditions/metatarsalgia/" in links  # another region, shared findings
+    assert "/conditions/verruca/" not in links
