@@ -27,6 +27,7 @@ ERRORS = {400: schemas.ErrorsOut, 405: schemas.ErrorsOut, 413: schemas.ErrorsOut
 def errors(status: int, *items: tuple[str, str, str], **headers: str) -> JsonResponse:
     body = {"errors": [{"field": f, "code": c, "message": m} for f, c, m in items]}
     response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"  # an error may echo a finding ID
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
@@ -127,7 +128,9 @@ def assessment(request: HttpRequest) -> Any:
     return response
 
 
-@router.api_operation(["GET", "PUT", "PATCH", "DELETE"], "/assessment", include_in_schema=False)
+@router.api_operation(
+    ["GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], "/assessment", include_in_schema=False
+)
 def assessment_other_methods(request: HttpRequest) -> HttpResponse:
     return errors(405, ("", "method_not_allowed", "Use POST."), Allow="POST")
 
@@ -142,3 +145,10 @@ def assessment_vocabulary(request: HttpRequest) -> Any:
     response["Cache-Control"] = "public, max-age=3600"
     response[MARK] = "1"
     return response
+
+
+@router.api_operation(
+    ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "/assessment/vocabulary", include_in_schema=False
+)
+def vocabulary_other_methods(request: HttpRequest) -> HttpResponse:
+    return errors(405, ("", "method_not_allowed", "Use GET."), Allow="GET")
