@@ -340,8 +340,12 @@ def next_question(
     # further question must be likely to change the outcome to be worth asking.
     bar = kb.stop_below + kb.stop_step * (len(answers) + len(not_sure))
     best: tuple[float, float, str] | None = None  # (priority, gain, finding), highest wins
+    # The person said where it hurts on the first screen: other places are not asked.
+    located = any(f.startswith("loc.") and v for f, v in answers.items())
     for finding in kb.findings:
         if finding in answers or finding in not_sure:
+            continue
+        if located and finding.startswith("loc.") and finding not in comp.rule_findings:
             continue
         listed = finding in comp.yes
         in_rule = finding in comp.rule_findings
@@ -367,7 +371,7 @@ def next_question(
             + (1 - p_yes) * sum(_entropy(_sigmoid(after_no[i])) for i in contenders)
         )
         raises_triage = outcome_yes[2] < outcome_now[2]
-        if finding in urgent_questions and raises_triage:
+        if finding in urgent_questions and raises_triage and p_yes >= kb.red_flag_bar:
             priority = 2.0
         elif change >= bar:
             priority = 1.0

@@ -95,6 +95,7 @@ class KnowledgeBase:
     rules: tuple[Rule, ...]
     advice: dict[str, str] = field(default_factory=dict)  # destination -> plain advice
     screening: tuple[str, ...] = ()  # asked first in every assessment, in this order
+    red_flag_bar: float = 0.0  # ... if a yes is at least this likely
     plausible: float = 0.02  # a dangerous condition this probable keeps red flags first
     stop_below: float = 0.05  # stop asking when no answer is this likely to change the outcome
     stop_step: float = 0.01  # ... plus this much for every question already answered
