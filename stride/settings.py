@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "stride.site",
     "stride.library",
     "stride.assessment",
+    "stride.booking",
     "ninja",
 ]
 

@@ -1,0 +1,248 @@
+"""Services, working patterns, closures, booking rules, patients and the one diary table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q
+
+from stride.booking.constraints import PortableExclusionConstraint
+from stride.site.models import OpeningHours, Practitioner
+
+Weekday = OpeningHours.Weekday
+
+
+class Service(models.Model):
+    class Kind(models.TextChoices):
+        NEW_PATIENT = "new_patient", "New patient"
+        FOLLOW_UP = "follow_up", "Follow-up"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    price_pence = models.PositiveIntegerField(help_text="Price in pence, e.g. 6500 for £65.")
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Time kept free before the appointment (setting up)."
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Time kept free after it (notes, cleaning)."
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.NEW_PATIENT)
+    bookable_online = models.BooleanField(
+        default=True, help_text="Off: patients are asked to phone to book this."
+    )
+    practitioners = models.ManyToManyField(Practitioner, related_name="services", blank=True)
+    is_active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.duration_minutes)
+
+
+class _WeeklyPeriod(models.Model):
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE)
+    weekday = models.IntegerField(choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField()
+    valid_from = models.DateField(null=True, blank=True, help_text="First day; empty: always.")
+    valid_until = models.DateField(null=True, blank=True, help_text="Last day; empty: always.")
+
+    class Meta:
+        abstract = True
+        ordering = ["practitioner", "weekday", "start"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.practitioner} {self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+        )
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The end must be after the start."})
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": "The last day must not be before the first."})
+
+
+class WorkingPeriod(_WeeklyPeriod):
+    """A practitioner's weekly working hours, local wall time (e.g. Mondays 09:00-17:00)."""
+
+    class Meta(_WeeklyPeriod.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="working_period_ends_after"
+            )
+        ]
+
+
+class WorkingBreak(_WeeklyPeriod):
+    """A weekly break inside working hours (e.g. lunch 13:00-14:00)."""
+
+    class Meta(_WeeklyPeriod.Meta):
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="working_break_ends_after")
+        ]
+
+
+class TimeOff(models.Model):
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="time_off"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="time_off_ends_after")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} off {self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
+
+
+class ClinicClosure(models.Model):
+    """The whole clinic closed (e.g. Christmas week, a refit)."""
+
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="closure_ends_after")
+        ]
+
+    def __str__(self) -> str:
+        return f"Closed {self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
+
+
+class BankHolidayOpening(models.Model):
+    """A bank holiday (England and Wales) on which the clinic chooses to open."""
+
+    date = models.DateField(unique=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"Open on {self.date:%d %B %Y}"
+
+
+class BookingRules(models.Model):
+    """The clinic's booking rules (one row)."""
+
+    minimum_notice_minutes = models.PositiveIntegerField(default=120)
+    horizon_days = models.PositiveSmallIntegerField(
+        default=84, validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    late_cancel_hours = models.PositiveSmallIntegerField(default=24)
+    hold_minutes = models.PositiveSmallIntegerField(
+        default=30, help_text="How long a waitlist offer holds a slot."
+    )
+    max_future_bookings_per_email = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        verbose_name_plural = "booking rules"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="booking_rules_singleton")]
+
+    def __str__(self) -> str:
+        return "Booking rules"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class DiaryEntry(models.Model):
+    """One row per thing that occupies a practitioner: appointment, waitlist hold or block.
+
+    ``occupied_start``/``occupied_end`` include the service's buffers. On PostgreSQL an
+    exclusion constraint forbids two active entries of one practitioner from
+    overlapping; on SQLite the booking service checks inside an IMMEDIATE transaction.
+    """
+
+    class Kind(models.TextChoices):
+        APPOINTMENT = "appointment", "Appointment"
+        HOLD = "hold", "Waitlist hold"
+        BLOCK = "block", "Staff block"
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+        ATTENDED = "attended", "Attended"
+        NO_SHOW = "no_show", "Did not attend"
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", "Online"
+        PHONE = "phone", "Phone"
+        STAFF = "staff", "Staff"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.APPOINTMENT)
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="diary")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    occupied_start = models.DateTimeField()
+    occupied_end = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CONFIRMED)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.ONLINE)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=120, blank=True)
+    cancel_reason = models.CharField(max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every change.")
+    reference = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    calendar_uid = models.CharField(max_length=80, blank=True)
+    calendar_sequence = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=500, blank=True, help_text="Staff note (blocks).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "diary entries"
+        indexes = [models.Index(fields=["practitioner", "occupied_start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="diary_ends_after"),
+            models.CheckConstraint(
+                condition=Q(occupied_start__lte=F("start"), occupied_end__gte=F("end")),
+                name="diary_occupied_covers",
+            ),
+            PortableExclusionConstraint(
+                name="diary_no_overlap",
+                expressions=[
+                    ("practitioner", RangeOperators.EQUAL),
+                    (TsTzRange("occupied_start", "occupied_end"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status="confirmed"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.practitioner} {self.start:%Y-%m-%d %H:%M}"
