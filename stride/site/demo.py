@@ -182,9 +182,11 @@ def build() -> Clinic:
                     practitioner=person, body=body, body_name=name, number=number, check_url=url
                 )
 
+    from stride.booking import demo as booking_demo
     from stride.library.services import library_load
 
     library_load(publish=True)
+    booking_demo.build(today)
 
     user_model = get_user_model()
     if not user_model.objects.filter(username=DEMO_USERNAME).exists():

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from PIL import Image
 
+from stride.booking.models import Service, WorkingBreak, WorkingPeriod
 from stride.site import checks, demo, services
 from stride.site.models import Clinic, OpeningHours, PhotoRendition, Practitioner, Registration
 
@@ -58,6 +59,10 @@ def _snapshot() -> list:
         list(Practitioner.objects.order_by("id").values()),
         list(Registration.objects.order_by("id").values()),
         list(PhotoRendition.objects.order_by("id").values()),
+        list(Service.objects.order_by("id").values()),
+        list(Service.practitioners.through.objects.order_by("id").values()),
+        list(WorkingPeriod.objects.order_by("id").values()),
+        list(WorkingBreak.objects.order_by("id").values()),
     ]
 
 
