@@ -7,15 +7,17 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from stride.assessment.api import router as assessment_router
+from stride.booking.api import router as booking_router
 
 api = NinjaAPI(
     title="Stride API",
     version="1",
-    description="The public JSON API of a Stride clinic: the symptom self-assessment.",
+    description="The public JSON API of a Stride clinic: self-assessment and booking.",
     urls_namespace="api",
     docs_url="/docs",
 )
 api.add_router("/", assessment_router)
+api.add_router("/", booking_router)
 
 
 @api.exception_handler(ValidationError)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 from pydantic import ValidationError
 
+from stride.api.errors import errors
 from stride.assessment import schemas, selectors
 from stride.knowledge import assessment_kb
 from stride.site.pagecache import MARK
@@ -22,15 +23,6 @@ MAX_BODY = 64 * 1024
 router = Router(tags=["assessment"])
 ERRORS = {400: schemas.ErrorsOut, 405: schemas.ErrorsOut, 413: schemas.ErrorsOut,
           415: schemas.ErrorsOut}  # fmt: skip
-
-
-def errors(status: int, *items: tuple[str, str, str], **headers: str) -> JsonResponse:
-    body = {"errors": [{"field": f, "code": c, "message": m} for f, c, m in items]}
-    response = JsonResponse(body, status=status)
-    response["Cache-Control"] = "no-store"  # an error may echo a finding ID
-    for name, value in headers.items():
-        response[name.replace("_", "-")] = value
-    return response
 
 
 PYDANTIC_CODES = {

@@ -60,7 +60,9 @@ def build(today: dt.date) -> None:
         person = people.get(slug)
         if person is None:
             continue
-        periods = [(d, dt.time(a), dt.time(b), None) for d, a, b in rota]
+        periods: list[tuple[int, dt.time, dt.time, dt.date | None]] = [
+            (d, dt.time(a), dt.time(b), None) for d, a, b in rota
+        ]
         if slug == "tomasz-nowak":
             periods.append((0, dt.time(9), dt.time(17), next_month))
         for weekday, start, end, valid_from in periods:

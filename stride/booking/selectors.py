@@ -1,0 +1,159 @@
+"""Reads for booking: what to offer, computed by stride.core.scheduling from the diary.
+
+Availability is always read from the primary database (this deployment has no
+read replica routing), never from a cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.db.models import Q, QuerySet
+
+from stride import clock
+from stride.booking.models import (
+    BankHolidayOpening,
+    BookingRules,
+    ClinicClosure,
+    DiaryEntry,
+    Service,
+    TimeOff,
+    WorkingBreak,
+    WorkingPeriod,
+)
+from stride.core import scheduling
+from stride.site import selectors as site_selectors
+from stride.site.models import Practitioner
+
+
+def services_online() -> QuerySet[Service]:
+    return Service.objects.filter(is_active=True, bookable_online=True).prefetch_related(
+        "practitioners"
+    )
+
+
+def rules_get() -> BookingRules:
+    return BookingRules.objects.get(pk=1)
+
+
+def core_rules(*, rules: BookingRules, zone: str) -> scheduling.Rules:
+    return scheduling.Rules(
+        zone=zone,
+        step=dt.timedelta(minutes=rules.slot_step_minutes),
+        minimum_notice=dt.timedelta(minutes=rules.minimum_notice_minutes),
+        horizon_days=rules.horizon_days,
+    )
+
+
+def timing(service: Service) -> scheduling.ServiceTiming:
+    return scheduling.ServiceTiming(
+        duration=dt.timedelta(minutes=service.duration_minutes),
+        buffer_before=dt.timedelta(minutes=service.buffer_before_minutes),
+        buffer_after=dt.timedelta(minutes=service.buffer_after_minutes),
+    )
+
+
+def bank_holidays(*, first_day: dt.date, last_day: dt.date) -> frozenset[dt.date]:
+    """England and Wales bank holidays in the range, less those the clinic opens on."""
+    years = list(range(first_day.year, last_day.year + 1))
+    dates = {d for d in holidays.country_holidays("GB", subdiv="ENG", years=years)
+             if first_day <= d <= last_day}  # fmt: skip
+    opening = set(BankHolidayOpening.objects.filter(date__in=dates).values_list("date", flat=True))
+    return frozenset(dates - opening)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    schedules: tuple[scheduling.Schedule, ...]
+    service: scheduling.ServiceTiming
+    rules: scheduling.Rules
+    closed_days: frozenset[dt.date]
+    closures: tuple[tuple[dt.datetime, dt.datetime], ...]
+    now: dt.datetime
+
+
+def _window(
+    first_day: dt.date, last_day: dt.date, zone: ZoneInfo
+) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(first_day - dt.timedelta(days=1), dt.time(), zone)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=2), dt.time(), zone)
+    return start, end
+
+
+def availability_inputs(
+    *,
+    service: Service,
+    first_day: dt.date,
+    last_day: dt.date,
+    practitioner: Practitioner | None = None,
+) -> Inputs:
+    """Everything the core needs, read in a handful of queries."""
+    clinic = site_selectors.clinic_get()
+    zone = ZoneInfo(clinic.time_zone)
+    now = clock.now()
+    people = list(service.practitioners.filter(is_active=True).order_by("slug"))
+    if practitioner is not None:
+        people = [p for p in people if p.pk == practitioner.pk]
+    ids = [p.pk for p in people]
+    lo, hi = _window(first_day, last_day, zone)
+    periods = WorkingPeriod.objects.filter(practitioner_id__in=ids)
+    breaks = WorkingBreak.objects.filter(practitioner_id__in=ids)
+    time_off = TimeOff.objects.filter(practitioner_id__in=ids, start__lt=hi, end__gt=lo)
+    busy = DiaryEntry.objects.filter(
+        practitioner_id__in=ids, status=DiaryEntry.Status.CONFIRMED,
+        occupied_start__lt=hi, occupied_end__gt=lo,
+    ).filter(Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=now))  # fmt: skip
+    by_person: dict[int, dict[str, list]] = {pk: {"p": [], "b": [], "t": [], "x": []} for pk in ids}
+    for w in periods:
+        by_person[w.practitioner_id]["p"].append(
+            scheduling.WorkingPeriod(w.weekday, w.start, w.end, w.valid_from, w.valid_until)
+        )
+    for b in breaks:
+        by_person[b.practitioner_id]["b"].append(
+            scheduling.Break(b.weekday, b.start, b.end, b.valid_from, b.valid_until)
+        )
+    for t in time_off:
+        by_person[t.practitioner_id]["t"].append((t.start, t.end))
+    for e in busy.only("practitioner_id", "occupied_start", "occupied_end"):
+        by_person[e.practitioner_id]["x"].append((e.occupied_start, e.occupied_end))
+    schedules = tuple(
+        scheduling.Schedule(
+            practitioner=p.slug,
+            periods=tuple(by_person[p.pk]["p"]),
+            breaks=tuple(by_person[p.pk]["b"]),
+            time_off=tuple(sorted(by_person[p.pk]["t"])),
+            busy=tuple(sorted(by_person[p.pk]["x"])),
+        )
+        for p in people
+    )
+    closures = tuple(
+        (c.start, c.end) for c in ClinicClosure.objects.filter(start__lt=hi, end__gt=lo)
+    )
+    return Inputs(
+        schedules=schedules,
+        service=timing(service),
+        rules=core_rules(rules=rules_get(), zone=clinic.time_zone),
+        closed_days=bank_holidays(first_day=first_day, last_day=last_day),
+        closures=closures,
+        now=now,
+    )
+
+
+def slots_available(
+    *,
+    service: Service,
+    first_day: dt.date,
+    last_day: dt.date,
+    practitioner: Practitioner | None = None,
+) -> list[scheduling.Slot]:
+    inputs = availability_inputs(
+        service=service, first_day=first_day, last_day=last_day, practitioner=practitioner
+    )
+    return scheduling.slots(
+        schedules=inputs.schedules, service=inputs.service, rules=inputs.rules,
+        closed_days=inputs.closed_days, closures=inputs.closures,
+        first_day=first_day, last_day=last_day, now=inputs.now,
+    )  # fmt: skip
