@@ -246,3 +246,59 @@ class DiaryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.practitioner} {self.start:%Y-%m-%d %H:%M}"
+
+
+class Patient(models.Model):
+    """A person the clinic has seen or booked. Linked to bookings only on a strong match
+    (same email, name and date of birth) or by staff, never by email alone."""
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20)
+    date_of_birth = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["email", "date_of_birth"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BookingDetails(models.Model):
+    """The patient's details as given for one appointment, kept with it."""
+
+    entry = models.OneToOneField(DiaryEntry, on_delete=models.CASCADE, related_name="details")
+    patient = models.ForeignKey(
+        Patient, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, help_text="E.164, e.g. +447700900123")
+    date_of_birth = models.DateField()
+    booked_by_name = models.CharField(max_length=120, blank=True)
+    booked_by_relationship = models.CharField(max_length=60, blank=True)
+    reason = models.TextField(blank=True, max_length=2000)
+    assessment_summary = models.TextField(blank=True, max_length=4000)
+    manage_token_hash = models.CharField(max_length=64, unique=True)
+    manage_token_expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "booking details"
+
+    def __str__(self) -> str:
+        return f"Details of {self.entry}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's retry key: the same request within 24 hours replays the first answer."""
+
+    key = models.CharField(max_length=64, unique=True)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -83,6 +83,24 @@ def _window(
     return start, end
 
 
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(site_selectors.clinic_get().time_zone)
+
+
+def alternatives(
+    *, service: Service, start: dt.datetime, practitioner: Practitioner | None, limit: int = 6
+) -> list[scheduling.Slot]:
+    """Up to ``limit`` offered slots nearest to ``start`` (same service)."""
+    zone = clinic_zone()
+    day = start.astimezone(zone).date()
+    found = slots_available(
+        service=service, first_day=day - dt.timedelta(days=7), last_day=day + dt.timedelta(days=14),
+        practitioner=practitioner,
+    )  # fmt: skip
+    return sorted(found, key=lambda s: (abs((s.start - start).total_seconds()), s.start,
+                                        s.practitioner))[:limit]  # fmt: skip
+
+
 def availability_inputs(
     *,
     service: Service,

@@ -1,0 +1,188 @@
+"""Writes for booking. Every diary write goes through here, in one transaction.
+
+No double bookings, by construction: on SQLite the transaction begins IMMEDIATE (the
+write lock is taken before anything is read), so the availability check and the
+insert cannot interleave with another writer's; on PostgreSQL the exclusion
+constraint on the diary refuses an overlap that a concurrent transaction committed
+between our check and our insert, and that refusal becomes "slot unavailable".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, OperationalError, transaction
+
+from stride import clock
+from stride.booking import selectors
+from stride.booking.models import BookingDetails, DiaryEntry, Patient, Service
+from stride.core import scheduling
+from stride.site.models import Practitioner
+
+REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B
+TOKEN_LIFETIME_AFTER = dt.timedelta(days=30)
+
+
+class SlotUnavailable(Exception):
+    """The time is not free now (taken, held, past, inside the notice, beyond the horizon)."""
+
+
+class Busy(Exception):
+    """The database stayed locked: answer 503 with Retry-After, never a 500."""
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    name: str
+    email: str
+    phone: str  # E.164
+    date_of_birth: dt.date
+    booked_by_name: str = ""
+    booked_by_relationship: str = ""
+    reason: str = ""
+    assessment_summary: str = ""
+
+
+@dataclass(frozen=True)
+class Booked:
+    entry: DiaryEntry
+    manage_token: str
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _release_expired_holds(now: dt.datetime) -> None:
+    """A constraint cannot mention the time, so expired holds are released here."""
+    DiaryEntry.objects.filter(
+        kind=DiaryEntry.Kind.HOLD, status=DiaryEntry.Status.CONFIRMED, hold_expires_at__lte=now
+    ).update(status=DiaryEntry.Status.CANCELLED, cancelled_at=now, cancelled_by="system",
+             cancel_reason="hold expired")  # fmt: skip
+
+
+def _strong_match(details: PatientDetails) -> Patient | None:
+    """Same email, name and date of birth; never by email alone."""
+    candidates = Patient.objects.filter(
+        email__iexact=details.email, date_of_birth=details.date_of_birth
+    )
+    wanted = " ".join(details.name.lower().split())
+    return next((p for p in candidates if " ".join(p.name.lower().split()) == wanted), None)
+
+
+def _choose(
+    *, service: Service, practitioner: Practitioner | None, start: dt.datetime
+) -> Practitioner:
+    day = start.astimezone(selectors.clinic_zone()).date()
+    inputs = selectors.availability_inputs(
+        service=service, first_day=day, last_day=day, practitioner=practitioner
+    )
+    kwargs = {
+        "schedules": inputs.schedules, "service": inputs.service, "rules": inputs.rules,
+        "closed_days": inputs.closed_days, "closures": inputs.closures, "now": inputs.now,
+    }  # fmt: skip
+    if practitioner is not None:
+        if not scheduling.is_bookable(start=start, practitioner=practitioner.slug, **kwargs):
+            raise SlotUnavailable
+        return practitioner
+    chosen = scheduling.first_available(start=start, **kwargs)
+    if chosen is None:
+        raise SlotUnavailable
+    return Practitioner.objects.get(slug=chosen)
+
+
+def booking_create(
+    *,
+    service: Service,
+    practitioner: Practitioner | None,
+    start: dt.datetime,
+    details: PatientDetails,
+    channel: str = DiaryEntry.Channel.ONLINE,
+) -> Booked:
+    """Book ``start`` for ``service`` with ``practitioner`` (None: the first free one).
+
+    Raises SlotUnavailable when the time cannot be booked now, Busy when the database
+    stayed locked.
+    """
+    try:
+        with transaction.atomic():
+            now = clock.now()
+            _release_expired_holds(now)
+            person = _choose(service=service, practitioner=practitioner, start=start)
+            occupied = scheduling.occupied(start, selectors.timing(service))
+            entry = DiaryEntry.objects.create(
+                kind=DiaryEntry.Kind.APPOINTMENT,
+                practitioner=person,
+                service=service,
+                start=start,
+                end=start + service.duration,
+                occupied_start=occupied[0],
+                occupied_end=occupied[1],
+                channel=channel,
+                reference=new_reference(),
+                calendar_uid=f"{secrets.token_hex(16)}@stride",
+            )
+            token = secrets.token_urlsafe(24)  # 192 bits
+            BookingDetails.objects.create(
+                entry=entry,
+                patient=_strong_match(details),
+                name=details.name,
+                email=details.email,
+                phone=details.phone,
+                date_of_birth=details.date_of_birth,
+                booked_by_name=details.booked_by_name,
+                booked_by_relationship=details.booked_by_relationship,
+                reason=details.reason,
+                assessment_summary=details.assessment_summary,
+                manage_token_hash=token_hash(token),
+                manage_token_expires_at=entry.end + TOKEN_LIFETIME_AFTER,
+            )
+    except IntegrityError as error:
+        # PostgreSQL's exclusion constraint: someone else took an overlapping time
+        # between our check and our insert.
+        if "diary_no_overlap" in str(error):
+            raise SlotUnavailable from error
+        raise
+    except OperationalError as error:
+        if "locked" in str(error).lower() or "lock timeout" in str(error).lower():
+            raise Busy from error
+        raise
+    return Booked(entry=entry, manage_token=token)
+
+
+def block_create(
+    *, practitioner: Practitioner, start: dt.datetime, end: dt.datetime, note: str = ""
+) -> DiaryEntry:
+    """Block out a practitioner's time (a meeting, a home visit). Never over a booking."""
+    if end <= start:
+        raise ValueError("a block must end after it starts")
+    try:
+        with transaction.atomic():
+            _release_expired_holds(clock.now())
+            clash = DiaryEntry.objects.filter(
+                practitioner=practitioner, status=DiaryEntry.Status.CONFIRMED,
+                occupied_start__lt=end, occupied_end__gt=start,
+            ).exists()  # fmt: skip
+            if clash:
+                raise SlotUnavailable
+            return DiaryEntry.objects.create(
+                kind=DiaryEntry.Kind.BLOCK, practitioner=practitioner, start=start, end=end,
+                occupied_start=start, occupied_end=end, channel=DiaryEntry.Channel.STAFF,
+                note=note,
+            )  # fmt: skip
+    except IntegrityError as error:
+        if "diary_no_overlap" in str(error):
+            raise SlotUnavailable from error
+        raise
+    except OperationalError as error:
+        if "locked" in str(error).lower():
+            raise Busy from error
+        raise
