@@ -85,15 +85,18 @@ def _choose(
     inputs = selectors.availability_inputs(
         service=service, first_day=day, last_day=day, practitioner=practitioner
     )
-    kwargs = {
-        "schedules": inputs.schedules, "service": inputs.service, "rules": inputs.rules,
-        "closed_days": inputs.closed_days, "closures": inputs.closures, "now": inputs.now,
-    }  # fmt: skip
     if practitioner is not None:
-        if not scheduling.is_bookable(start=start, practitioner=practitioner.slug, **kwargs):
+        if not scheduling.is_bookable(
+            start=start, practitioner=practitioner.slug, schedules=inputs.schedules,
+            service=inputs.service, rules=inputs.rules, closed_days=inputs.closed_days,
+            closures=inputs.closures, now=inputs.now,
+        ):  # fmt: skip
             raise SlotUnavailable
         return practitioner
-    chosen = scheduling.first_available(start=start, **kwargs)
+    chosen = scheduling.first_available(
+        start=start, schedules=inputs.schedules, service=inputs.service, rules=inputs.rules,
+        closed_days=inputs.closed_days, closures=inputs.closures, now=inputs.now,
+    )  # fmt: skip
     if chosen is None:
         raise SlotUnavailable
     return Practitioner.objects.get(slug=chosen)
