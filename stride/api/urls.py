@@ -8,6 +8,7 @@ from ninja.errors import HttpError, ValidationError
 
 from stride.assessment.api import router as assessment_router
 from stride.booking.api import router as booking_router
+from stride.booking.api_bookings import router as bookings_router
 
 api = NinjaAPI(
     title="Stride API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
 )
 api.add_router("/", assessment_router)
 api.add_router("/", booking_router)
+api.add_router("/", bookings_router)
 
 
 @api.exception_handler(ValidationError)

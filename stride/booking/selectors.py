@@ -83,6 +83,39 @@ def _window(
     return start, end
 
 
+def on_grid(*, service: Service, start: dt.datetime, practitioner: Practitioner | None) -> bool:
+    """Whether ``start`` is a working period's start plus whole slot steps, in wall time.
+
+    A day on which nobody works has no grid to be off: availability answers that one.
+    """
+    zone = clinic_zone()
+    local = start.astimezone(zone)
+    day, step = local.date(), rules_get().slot_step_minutes
+    people = (
+        [practitioner.pk]
+        if practitioner
+        else list(service.practitioners.filter(is_active=True).values_list("pk", flat=True))
+    )
+    candidates = WorkingPeriod.objects.filter(practitioner_id__in=people, weekday=day.weekday())
+    periods = [
+        p for p in candidates
+        if (p.valid_from is None or p.valid_from <= day)
+        and (p.valid_until is None or day <= p.valid_until)
+    ]  # fmt: skip
+    if not periods:
+        return True
+    minute = local.hour * 60 + local.minute
+    return (
+        local.second == 0
+        and local.microsecond == 0
+        and any(
+            minute >= p.start.hour * 60 + p.start.minute
+            and (minute - p.start.hour * 60 - p.start.minute) % step == 0
+            for p in periods
+        )
+    )
+
+
 def clinic_zone() -> ZoneInfo:
     return ZoneInfo(site_selectors.clinic_get().time_zone)
 

@@ -1,0 +1,138 @@
+"""POST /api/bookings: booking, validation, conflicts and retries."""
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from stride.booking.models import BookingDetails, DiaryEntry, IdempotencyKey
+from stride.booking.services import token_hash
+
+pytestmark = pytest.mark.usefixtures("demo_clinic", "now")  # now: Mon 1 June 2026 09:30 BST
+
+PATIENT = {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "07700 900123",
+           "date_of_birth": "1990-12-10"}  # fmt: skip
+BODY: dict[str, Any] = {
+    "service": "follow-up",
+    "practitioner": "tomasz-nowak",
+    "start": "2026-06-02T10:00:00+01:00",
+    "patient": PATIENT,
+    "reason": "Sore big toe",
+    "consent": True,
+}  # fmt: skip
+
+
+def post(client, body, **extra):
+    return client.post("/api/bookings", data=json.dumps(body), content_type="application/json",
+                       **extra)  # fmt: skip
+
+
+def test_a_valid_request_books_and_returns_the_manage_token_once(client):
+    response = post(client, BODY)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["status"] == "confirmed"
+    assert data["start"] == "2026-06-02T10:00:00+01:00"
+    assert data["end"] == "2026-06-02T10:30:00+01:00"
+    assert data["practitioner"] == "tomasz-nowak"
+    assert len(data["reference"]) == 7 and data["reference"][3] == "-"
+    assert data["manage_token"] in data["manage_url"]
+    details = BookingDetails.objects.get()
+    assert details.manage_token_hash == token_hash(data["manage_token"])
+    assert data["manage_token"] not in json.dumps(
+        list(BookingDetails.objects.values()), default=str
+    )
+    assert details.phone == "+447700900123"
+    entry = DiaryEntry.objects.get()
+    assert entry.occupied_end == entry.end + dt.timedelta(minutes=5)  # buffer after
+
+
+def test_a_taken_time_gets_409_with_nearest_alternatives(client):
+    assert post(client, BODY).status_code == 201
+    other = {**BODY, "patient": {**PATIENT, "email": "bob@example.com", "name": "Bob"}}
+    response = post(client, other)
+    assert response.status_code == 409
+    data = response.json()
+    assert data["errors"][0]["code"] == "slot_unavailable"
+    assert 1 <= len(data["alternatives"]) <= 6
+    starts = [a["start"] for a in data["alternatives"]]
+    assert "2026-06-02T10:00:00+01:00" not in starts
+    assert starts[0] in {"2026-06-02T09:15:00+01:00", "2026-06-02T10:45:00+01:00"}
+
+
+def test_any_practitioner_takes_the_first_free_one(client):
+    data = post(client, {**BODY, "practitioner": "any"}).json()
+    assert data["practitioner"] == "amara-okafor"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"start": "2026-06-02T10:00:00"}, "start", "missing_offset"),
+        ({"start": "2026-06-02T10:07:00+01:00"}, "start", "off_grid"),
+        ({"start": "2026-06-02T10:00:00+00:00"}, "start", "not_local_time"),
+        ({"service": "nope"}, "service", "unknown_service"),
+        ({"service": "nail-surgery"}, "service", "unknown_service"),
+        ({"practitioner": "nobody"}, "practitioner", "unknown_practitioner"),
+        ({"consent": False}, "consent", "consent_required"),
+        ({"reason": "x" * 2001}, "reason", "too_long"),
+        ({"assessment_summary": "x" * 4001}, "assessment_summary", "too_long"),
+        ({"patient": {**PATIENT, "email": "not-an-email"}}, "patient.email",
+         "invalid_email"),
+        ({"patient": {**PATIENT, "phone": "12345"}}, "patient.phone", "invalid_phone"),
+        ({"patient": {**PATIENT, "date_of_birth": "2030-01-01"}},
+         "patient.date_of_birth", "out_of_range"),
+        ({"patient": {**PATIENT, "name": ""}}, "patient.name", "required"),
+    ],
+)  # fmt: skip
+def test_bad_input_gets_400_naming_the_field_and_books_nothing(client, change, field, code):
+    response = post(client, {**BODY, **change})
+    assert response.status_code == 400, response.content
+    assert {"field": field, "code": code} in [
+        {"field": e["field"], "code": e["code"]} for e in response.json()["errors"]
+    ]
+    assert DiaryEntry.objects.count() == 0
+
+
+def test_a_time_in_the_spring_gap_is_refused(client):
+    response = post(client, {**BODY, "start": "2027-03-28T01:30:00+00:00"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "not_local_time"
+
+
+def test_the_past_and_beyond_the_horizon_are_409(client):
+    for start in (
+        "2026-06-01T09:00:00+01:00",
+        "2026-06-01T10:00:00+01:00",
+        "2026-09-29T10:00:00+01:00",
+    ):  # past, inside the notice, beyond 84 days
+        assert post(client, {**BODY, "start": start}).status_code == 409
+
+
+def test_the_same_idempotency_key_replays_and_books_once(client):
+    body = {**BODY, "idempotency_key": "click-1"}
+    first = post(client, body)
+    second = post(client, body)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert DiaryEntry.objects.count() == 1
+
+
+def test_a_reused_key_with_another_request_is_422(client):
+    post(client, {**BODY, "idempotency_key": "k"})
+    response = post(client, {**BODY, "idempotency_key": "k", "reason": "different"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "idempotency_key_reused"
+    assert IdempotencyKey.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status"),
+    [("x", "application/json", 400), ("{}", "text/plain", 415),
+     ("{" + " " * 70000 + "}", "application/json", 413)],
+)  # fmt: skip
+def test_transport_errors_use_the_envelope(client, data, content_type, status):
+    response = client.post("/api/bookings", data=data, content_type=content_type)
+    assert response.status_code == status
+    assert "errors" in response.json()
