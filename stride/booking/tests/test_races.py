@@ -34,15 +34,14 @@ def _race(n: int, attempt) -> list[str]:
 
     def run(i: int) -> None:
         try:
-            with clock.pinned(NOW):
-                barrier.wait(timeout=30)
-                try:
-                    attempt(i)
-                    result = "booked"
-                except services.SlotUnavailable:
-                    result = "unavailable"
-                except services.Busy:
-                    result = "busy"
+            barrier.wait(timeout=30)
+            try:
+                attempt(i)
+                result = "booked"
+            except services.SlotUnavailable:
+                result = "unavailable"
+            except services.Busy:
+                result = "busy"
         except Exception as error:  # every outcome is counted
             result = f"error: {error!r}"
         finally:
@@ -50,11 +49,13 @@ def _race(n: int, attempt) -> list[str]:
         with lock:
             outcomes.append(result)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    # The clock is pinned once for the whole race: the pin is process-wide.
+    with clock.pinned(NOW):
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
     return outcomes
 
 
@@ -108,3 +109,31 @@ def test_a_staff_block_and_a_booking_racing_never_overlap(clinic):
     assert outcomes.count("booked") == 1, outcomes
     entries = list(DiaryEntry.objects.filter(status="confirmed", practitioner=person))
     assert len(entries) == 1
+
+
+def test_fifty_api_requests_for_one_slot_give_one_201_and_49_friendly_409s(clinic):
+    from django.test import Client
+
+    statuses: list[int] = []
+    alternatives: list[int] = []
+    lock = threading.Lock()
+
+    def attempt(i: int) -> None:
+        body = {
+            "service": "follow-up", "practitioner": "tomasz-nowak", "start": SLOT.isoformat(),
+            "patient": {"name": f"Patient {i}", "email": f"p{i}@example.org",
+                        "phone": "07700 900123", "date_of_birth": "1980-01-01"},
+            "consent": True,
+        }  # fmt: skip
+        response = Client().post("/api/bookings", data=body, content_type="application/json")
+        with lock:
+            statuses.append(response.status_code)
+            if response.status_code == 409:
+                alternatives.append(len(response.json()["alternatives"]))
+
+    outcomes = _race(ATTEMPTS, attempt)
+    assert outcomes == ["booked"] * ATTEMPTS  # no exception escaped
+    assert statuses.count(201) == 1, statuses
+    assert statuses.count(409) == ATTEMPTS - 1, statuses
+    assert all(n > 0 for n in alternatives)
+    assert DiaryEntry.objects.filter(status="confirmed").count() == 1
