@@ -9,6 +9,7 @@ from ninja.errors import HttpError, ValidationError
 from stride.assessment.api import router as assessment_router
 from stride.booking.api import router as booking_router
 from stride.booking.api_bookings import router as bookings_router
+from stride.booking.api_manage import router as manage_router
 
 api = NinjaAPI(
     title="Stride API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
 api.add_router("/", assessment_router)
 api.add_router("/", booking_router)
 api.add_router("/", bookings_router)
+api.add_router("/", manage_router)
 
 
 @api.exception_handler(ValidationError)

@@ -130,7 +130,7 @@ def practitioners(request: HttpRequest) -> Any:
                 {"body": REGISTRATION_SHORT.get(r.body, r.display_body), "number": r.number}
                 for r in p.registrations.all()
             ],
-            "services": sorted(s.slug for s in p.services.all()  # type: ignore[attr-defined]
+            "services": sorted(s.slug for s in p.services.all()
                                if s.is_active and s.bookable_online),
         }
         for p in people

@@ -208,3 +208,20 @@ def slots_available(
         closed_days=inputs.closed_days, closures=inputs.closures,
         first_day=first_day, last_day=last_day, now=inputs.now,
     )  # fmt: skip
+
+
+def booking_by_token(*, reference: str, token: str) -> DiaryEntry | None:
+    """The appointment this token manages, or None (wrong, expired or unknown alike)."""
+    from stride.booking.models import BookingDetails
+    from stride.booking.services import token_hash
+
+    details = (
+        BookingDetails.objects.select_related("entry", "entry__service", "entry__practitioner")
+        .filter(
+            manage_token_hash=token_hash(token),
+            entry__reference=reference,
+            manage_token_expires_at__gt=clock.now(),
+        )
+        .first()
+    )
+    return details.entry if details else None

@@ -189,3 +189,73 @@ def block_create(
         if "locked" in str(error).lower():
             raise Busy from error
         raise
+
+
+class LateCancellation(Exception):
+    """Inside the clinic's late-cancellation window: the patient must phone."""
+
+
+def _late(entry: DiaryEntry, now: dt.datetime) -> bool:
+    hours = selectors.rules_get().late_cancel_hours
+    return now >= entry.start - dt.timedelta(hours=hours)
+
+
+def can_change(entry: DiaryEntry) -> bool:
+    now = clock.now()
+    return (
+        entry.status == DiaryEntry.Status.CONFIRMED and entry.start > now and not _late(entry, now)
+    )
+
+
+def booking_cancel(
+    *, entry: DiaryEntry, actor: str, reason: str = "", staff: bool = False
+) -> DiaryEntry:
+    """Cancel a confirmed booking. Patients cannot inside the late window; staff can."""
+    with transaction.atomic():
+        # Re-read inside the transaction (the write lock on SQLite, a row lock on
+        # PostgreSQL) so a concurrent cancel or reschedule is seen, not overwritten.
+        current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
+        now = clock.now()
+        if current.status != DiaryEntry.Status.CONFIRMED:
+            return current
+        if not staff and _late(current, now):
+            raise LateCancellation
+        current.status = DiaryEntry.Status.CANCELLED
+        current.cancelled_at = now
+        current.cancelled_by = actor
+        current.cancel_reason = reason[:500]
+        current.version += 1
+        current.calendar_sequence += 1
+        current.save()
+        return current
+
+
+def booking_reschedule(
+    *, entry: DiaryEntry, start: dt.datetime, practitioner: Practitioner | None = None
+) -> DiaryEntry:
+    """Move a booking in one transaction; reference, token and calendar UID stay."""
+    try:
+        with transaction.atomic():
+            current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
+            now = clock.now()
+            if current.status != DiaryEntry.Status.CONFIRMED or _late(current, now):
+                raise LateCancellation
+            assert current.service is not None
+            # Free its own time first, so the new time may overlap the old one.
+            DiaryEntry.objects.filter(pk=current.pk).update(status=DiaryEntry.Status.CANCELLED)
+            _release_expired_holds(now)
+            person = _choose(service=current.service, practitioner=practitioner, start=start)
+            occupied = scheduling.occupied(start, selectors.timing(current.service))
+            current.practitioner = person
+            current.start = start
+            current.end = start + current.service.duration
+            current.occupied_start, current.occupied_end = occupied
+            current.status = DiaryEntry.Status.CONFIRMED
+            current.version += 1
+            current.calendar_sequence += 1
+            current.save()
+            return current
+    except IntegrityError as error:
+        if "diary_no_overlap" in str(error):
+            raise SlotUnavailable from error
+        raise

@@ -1,0 +1,119 @@
+"""Managing a booking with its token: view, cancel, reschedule (API.md, "Managing")."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Router
+
+from stride.api.errors import ErrorsOut, errors
+from stride.booking import selectors, services, validation
+from stride.booking.models import DiaryEntry
+from stride.site import selectors as site_selectors
+from stride.site.models import Practitioner
+
+router = Router(tags=["booking"])
+NOT_FOUND = (None, "not_found", "No booking matches that reference and token.")
+
+
+def _entry(request: HttpRequest, reference: str) -> DiaryEntry | None:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or len(header) > 200:
+        return None
+    return selectors.booking_by_token(reference=reference, token=header[7:].strip())
+
+
+def _view(entry: DiaryEntry) -> dict[str, Any]:
+    zone = selectors.clinic_zone()
+    changeable = services.can_change(entry)
+    return {
+        "reference": entry.reference,
+        "service": entry.service.slug if entry.service else None,
+        "practitioner": entry.practitioner.slug,
+        "start": entry.start.astimezone(zone).isoformat(),
+        "end": entry.end.astimezone(zone).isoformat(),
+        "status": entry.status,
+        "can_cancel": changeable,
+        "can_reschedule": changeable,
+    }
+
+
+def _ok(body: dict[str, Any]) -> JsonResponse:
+    response = JsonResponse(body)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _late() -> JsonResponse:
+    clinic = site_selectors.clinic_get()
+    response = errors(409, (None, "late_cancellation",
+                            f"It is too close to the appointment to change it online. "
+                            f"Please call us on {clinic.phone}."))  # fmt: skip
+    body = json.loads(response.content)
+    body["phone"] = clinic.phone
+    return JsonResponse(body, status=409, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/bookings/{reference}", response={200: dict[str, Any], 404: ErrorsOut},
+            summary="View a booking (no personal details)")  # fmt: skip
+def view_booking(request: HttpRequest, reference: str) -> Any:
+    entry = _entry(request, reference)
+    return _ok(_view(entry)) if entry else errors(404, NOT_FOUND)
+
+
+@router.post("/bookings/{reference}/cancel",
+             response={200: dict[str, Any], 404: ErrorsOut, 409: dict[str, Any]},
+             summary="Cancel a booking")  # fmt: skip
+def cancel_booking(request: HttpRequest, reference: str) -> Any:
+    entry = _entry(request, reference)
+    if entry is None:
+        return errors(404, NOT_FOUND)
+    try:
+        entry = services.booking_cancel(entry=entry, actor="patient")
+    except services.LateCancellation:
+        return _late()
+    return _ok(_view(entry))
+
+
+@router.post("/bookings/{reference}/reschedule",
+             response={200: dict[str, Any], 400: ErrorsOut, 404: ErrorsOut, 409: dict[str, Any]},
+             summary="Move a booking to another time")  # fmt: skip
+def reschedule_booking(request: HttpRequest, reference: str) -> Any:
+    entry = _entry(request, reference)
+    if entry is None:
+        return errors(404, NOT_FOUND)
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return errors(400, (None, "invalid_json", "The body is not valid JSON."))
+    if not isinstance(data, dict):
+        return errors(400, (None, "invalid_json", "The body must be a JSON object."))
+    problems: list[validation.Problem] = []
+    start = validation.parse_start(data.get("start"), selectors.clinic_zone(), problems)
+    # Left out: the same practitioner; "any": the first free one.
+    slug = data.get("practitioner")
+    person: Practitioner | None = entry.practitioner if slug in (None, "") else None
+    if slug not in (None, "", "any"):
+        person = Practitioner.objects.filter(slug=str(slug), is_active=True).first()
+        if person is None:
+            problems.append(("practitioner", "unknown_practitioner", "No such practitioner."))
+    assert entry.service is not None
+    if start and not selectors.on_grid(service=entry.service, start=start, practitioner=person):
+        problems.append(("start", "off_grid", "Choose one of the times offered."))
+    if problems or start is None:
+        return errors(400, *problems)
+    try:
+        moved = services.booking_reschedule(entry=entry, start=start, practitioner=person)
+    except services.LateCancellation:
+        return _late()
+    except services.SlotUnavailable:
+        others = selectors.alternatives(service=entry.service, start=start, practitioner=person)
+        return JsonResponse({
+            "errors": [{"field": "start", "code": "slot_unavailable",
+                        "message": "That time is not free. Here are the nearest free times."}],
+            "alternatives": [{"start": s.start.isoformat(), "end": s.end.isoformat(),
+                              "practitioner": s.practitioner} for s in others],
+        }, status=409)  # fmt: skip
+    return _ok(_view(moved))
