@@ -7,7 +7,7 @@ rest follow in later steps.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
@@ -130,7 +130,8 @@ def practitioners(request: HttpRequest) -> Any:
                 {"body": REGISTRATION_SHORT.get(r.body, r.display_body), "number": r.number}
                 for r in p.registrations.all()
             ],
-            "services": sorted(s.slug for s in p.services.all()
+            # The reverse accessor from Service (another app): typed loosely on purpose.
+            "services": sorted(s.slug for s in cast(Any, p).services.all()
                                if s.is_active and s.bookable_online),
         }
         for p in people

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 
@@ -10,10 +11,11 @@ from stride.booking.models import DiaryEntry
 
 pytestmark = pytest.mark.usefixtures("demo_clinic", "now")  # Mon 1 June 2026 09:30 BST
 
-BODY = {
+PATIENT = {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "07700 900123",
+           "date_of_birth": "1990-12-10"}  # fmt: skip
+BODY: dict[str, Any] = {
     "service": "follow-up", "practitioner": "tomasz-nowak", "start": "2026-06-03T10:00:00+01:00",
-    "patient": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "07700 900123",
-                "date_of_birth": "1990-12-10"},
+    "patient": PATIENT,
     "consent": True,
 }  # fmt: skip
 
@@ -96,7 +98,7 @@ def test_rescheduling_moves_the_same_booking(client, booked):
 
 def test_rescheduling_onto_a_taken_time_keeps_the_old_one(client, booked):
     other = {**BODY, "start": "2026-06-03T11:00:00+01:00",
-             "patient": {**BODY["patient"], "email": "bob@example.com", "name": "Bob"}}  # fmt: skip
+             "patient": {**PATIENT, "email": "bob@example.com", "name": "Bob"}}  # fmt: skip
     assert client.post("/api/bookings", data=json.dumps(other),
                        content_type="application/json").status_code == 201  # fmt: skip
     response = client.post(
