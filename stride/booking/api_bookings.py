@@ -8,7 +8,6 @@ import json
 import time
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
@@ -81,7 +80,7 @@ def _book(request_data: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
             "start": entry.start.astimezone(zone).isoformat(),
             "end": entry.end.astimezone(zone).isoformat(),
             "status": entry.status,
-            "manage_url": f"{settings.SITE_URL}/bookings/manage/?token={booked.manage_token}",
+            "manage_url": booked.manage_url,
             "manage_token": booked.manage_token,
         },
         {},

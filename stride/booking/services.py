@@ -14,10 +14,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 
 from stride import clock
-from stride.booking import selectors
+from stride.booking import emails, selectors
 from stride.booking.models import BookingDetails, DiaryEntry, Patient, Service
 from stride.core import scheduling
 from stride.site.models import Practitioner
@@ -50,6 +51,15 @@ class PatientDetails:
 class Booked:
     entry: DiaryEntry
     manage_token: str
+
+    @property
+    def manage_url(self) -> str:
+        return manage_url(self.manage_token)
+
+
+def manage_url(token: str) -> str:
+    """The patient's private link; the page swaps the token for a session at once."""
+    return f"{settings.SITE_URL}/bookings/manage/?token={token}"
 
 
 def new_reference() -> str:
@@ -148,6 +158,7 @@ def booking_create(
                 manage_token_hash=token_hash(token),
                 manage_token_expires_at=entry.end + TOKEN_LIFETIME_AFTER,
             )
+            emails.send_confirmation(entry=entry, manage_url=manage_url(token))
     except IntegrityError as error:
         # PostgreSQL's exclusion constraint: someone else took an overlapping time
         # between our check and our insert.
@@ -227,6 +238,8 @@ def booking_cancel(
         current.version += 1
         current.calendar_sequence += 1
         current.save()
+        if hasattr(current, "details"):
+            emails.send_cancelled(entry=current)
         return current
 
 
@@ -254,6 +267,8 @@ def booking_reschedule(
             current.version += 1
             current.calendar_sequence += 1
             current.save()
+            if hasattr(current, "details"):
+                emails.send_rescheduled(entry=current)
             return current
     except IntegrityError as error:
         if "diary_no_overlap" in str(error):

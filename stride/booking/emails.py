@@ -1,0 +1,63 @@
+"""Emails to patients: plain text and HTML, with the calendar file attached.
+
+Sent only after the booking's transaction commits, through Django's email backend
+(console or file in the demo, SMTP in production).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from stride import clock
+from stride.booking import calendar
+from stride.booking.models import DiaryEntry
+from stride.site import selectors as site_selectors
+
+
+def _send(*, entry: DiaryEntry, kind: str, manage_url: str | None, cancel: bool) -> None:
+    clinic = site_selectors.clinic_get()
+    details = cast(Any, entry).details  # the reverse one-to-one, typed loosely
+    zone = clinic.time_zone
+    context = {
+        "clinic": clinic, "entry": entry, "details": details, "manage_url": manage_url,
+        "start": entry.start.astimezone(ZoneInfo(zone)), "zone": zone,
+    }  # fmt: skip
+    subject = render_to_string(f"booking/email/{kind}_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"booking/email/{kind}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[details.email],
+        reply_to=[clinic.email],
+    )
+    message.attach_alternative(render_to_string(f"booking/email/{kind}.html", context), "text/html")
+    data = calendar.ics(
+        entry=entry, zone=zone, clinic_name=clinic.name, clinic_email=clinic.email,
+        address=", ".join(clinic.address_lines), patient_name=details.name,
+        patient_email=details.email, stamp=clock.now(), cancel=cancel,
+    )  # fmt: skip
+    method = "CANCEL" if cancel else "REQUEST"
+    message.attach("appointment.ics", data, f"text/calendar; method={method}; charset=utf-8")
+    message.send()
+
+
+def send_confirmation(*, entry: DiaryEntry, manage_url: str) -> None:
+    transaction.on_commit(lambda: _send(entry=entry, kind="confirmation", manage_url=manage_url,
+                                        cancel=False))  # fmt: skip
+
+
+def send_rescheduled(*, entry: DiaryEntry) -> None:
+    transaction.on_commit(lambda: _send(entry=entry, kind="rescheduled", manage_url=None,
+                                        cancel=False))  # fmt: skip
+
+
+def send_cancelled(*, entry: DiaryEntry) -> None:
+    transaction.on_commit(
+        lambda: _send(entry=entry, kind="cancelled", manage_url=None, cancel=True)
+    )

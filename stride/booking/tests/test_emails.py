@@ -1,0 +1,85 @@
+"""Confirmation, change and cancellation emails, with calendar files that calendars accept."""
+
+import json
+
+import pytest
+from django.core import mail
+from icalendar import Calendar  # type: ignore[import-untyped]
+
+pytestmark = pytest.mark.usefixtures("demo_clinic", "now")
+
+BODY = {
+    "service": "follow-up", "practitioner": "tomasz-nowak", "start": "2026-06-03T10:00:00+01:00",
+    "patient": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "07700 900123",
+                "date_of_birth": "1990-12-10"},
+    "consent": True,
+}  # fmt: skip
+
+
+def _book(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/bookings", data=json.dumps(BODY),
+                               content_type="application/json")  # fmt: skip
+    assert response.status_code == 201
+    return response.json()
+
+
+def _event(message):
+    name, data, mimetype = message.attachments[0]
+    assert name == "appointment.ics"
+    assert mimetype.startswith("text/calendar; method=")
+    cal = Calendar.from_ical(data)
+    return cal, next(c for c in cal.walk("VEVENT"))
+
+
+def test_a_booking_sends_a_confirmation_with_a_calendar_request(
+    client, django_capture_on_commit_callbacks
+):
+    booked = _book(client, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ada@example.com"]
+    assert booked["reference"] in message.subject
+    assert booked["manage_url"] in message.body
+    assert "Wednesday 3 June 2026 at 10:00 AM" in message.body.replace("10:00 a.m.", "10:00 AM")
+    html, mimetype = message.alternatives[0]  # type: ignore[attr-defined]
+    assert mimetype == "text/html"
+    assert booked["manage_url"] in html
+    cal, event = _event(message)
+    assert str(cal["method"]) == "REQUEST"
+    assert event["dtstart"].params["TZID"] == "Europe/London"
+    assert event["dtstart"].dt.isoformat() == "2026-06-03T10:00:00+01:00"
+    assert str(event["organizer"]) == "mailto:hello@larkfield-clinic.example"
+    assert str(event["attendee"]) == "mailto:ada@example.com"
+    assert int(event["sequence"]) == 0
+    assert cal.walk("VTIMEZONE"), "the zone's rules travel with the file"
+
+
+def test_reschedule_keeps_the_uid_and_raises_the_sequence_then_cancel_sends_cancel(
+    client, django_capture_on_commit_callbacks
+):
+    booked = _book(client, django_capture_on_commit_callbacks)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {booked['manage_token']}"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/bookings/{booked['reference']}/reschedule",
+                    data=json.dumps({"start": "2026-06-03T11:00:00+01:00"}),
+                    content_type="application/json", **auth)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/bookings/{booked['reference']}/cancel", **auth)
+    assert len(mail.outbox) == 3
+    events = [_event(m) for m in mail.outbox]
+    uids = {str(e["uid"]) for _, e in events}
+    assert len(uids) == 1
+    assert [int(e["sequence"]) for _, e in events] == [0, 1, 2]
+    assert [str(c["method"]) for c, _ in events] == ["REQUEST", "REQUEST", "CANCEL"]
+    assert events[1][1]["dtstart"].dt.isoformat() == "2026-06-03T11:00:00+01:00"
+    assert str(events[2][1]["status"]) == "CANCELLED"
+    assert booked["manage_token"] not in mail.outbox[1].body
+
+
+def test_a_failed_booking_sends_nothing(client, django_capture_on_commit_callbacks):
+    _book(client, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/api/bookings", data=json.dumps(BODY), content_type="application/json")
+    assert again.status_code == 409
+    assert len(mail.outbox) == 1
