@@ -1,0 +1,42 @@
+"""The manage page in a real browser: accessible, no CSP errors, usable by keyboard."""
+
+import datetime as dt
+import json
+
+from axe_playwright_python.sync_playwright import Axe
+from django.test import Client
+
+from stride import clock
+
+BODY = {
+    "service": "follow-up", "practitioner": "tomasz-nowak",
+    "patient": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "07700 900123",
+                "date_of_birth": "1990-12-10"},
+    "consent": True,
+}  # fmt: skip
+
+
+def test_the_manage_page_is_accessible_and_moves_a_booking_by_keyboard(page, site):
+    day = (clock.now() + dt.timedelta(days=3)).date().isoformat()
+    start = (
+        Client()
+        .get(
+            "/api/slots",
+            {"service": "follow-up", "practitioner": "tomasz-nowak", "from": day, "to": day},
+        )
+        .json()["slots"][0]["start"]
+    )
+    booked = Client().post("/api/bookings", data=json.dumps({**BODY, "start": start}),
+                           content_type="application/json").json()  # fmt: skip
+    link = booked["manage_url"].replace("http://127.0.0.1:8000", site.url)
+    page.goto(link)
+    assert "/bookings/manage/" in page.url
+    assert booked["manage_token"] not in page.url
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
+    assert results.violations_count == 0, results.generate_report()
+    page.get_by_role("radio").first.focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Move my appointment").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Your appointment has moved").wait_for()
+    page.watch.assert_clean()
