@@ -26,3 +26,13 @@ def demo_clinic(db: None, now: dt.datetime):
     from stride.site import demo
 
     return demo.build()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Rate-limit counters and cached pages never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -141,6 +141,12 @@ PUBLIC_PAGE_MAX_AGE = stride_config.env_int(env, "PUBLIC_PAGE_MAX_AGE", 300)
 PAGE_CACHE = stride_config.env_bool(env, "PAGE_CACHE", not TESTING)
 PAGE_CACHE_VERSION_TTL = float(env.get("PAGE_CACHE_VERSION_TTL", "0.5"))
 
+# Booking abuse limits ------------------------------------------------------------
+# How many reverse proxies in front of Stride add to X-Forwarded-For (nginx: 1).
+TRUSTED_PROXIES = stride_config.env_int(env, "TRUSTED_PROXIES", 1 if PRODUCTION else 0)
+BOOKING_LIMIT_PER_IP = stride_config.env_int(env, "BOOKING_LIMIT_PER_IP", 20)  # per hour
+BOOKING_LIMIT_PER_EMAIL = stride_config.env_int(env, "BOOKING_LIMIT_PER_EMAIL", 5)  # per hour
+
 # Email -------------------------------------------------------------------------
 EMAIL_BACKEND = env.get(
     "EMAIL_BACKEND",

@@ -8,14 +8,16 @@ import json
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from stride import clock
 from stride.api.errors import ErrorsOut, errors
-from stride.booking import selectors, services, validation
+from stride.booking import ratelimit, selectors, services, validation
 from stride.booking.models import IdempotencyKey
+from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
 
 router = Router(tags=["booking"])
@@ -52,6 +54,18 @@ def _book(request_data: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
         and not selectors.on_grid(service=service, start=parsed.start, practitioner=person)
     ):
         parsed.problems.append(("start", "off_grid", "Choose one of the times offered."))
+    if parsed.details and (limited := ratelimit.hit(
+        "booking-email", parsed.details.email, limit=settings.BOOKING_LIMIT_PER_EMAIL, window=3600
+    )):  # fmt: skip
+        return 429, {"errors": [{"field": None, "code": "rate_limited",
+                                 "message": "Too many attempts. Please try again later."}]}, {
+            "Retry-After": str(limited.retry_after)}  # fmt: skip
+    if parsed.details and selectors.future_bookings(email=parsed.details.email) >= (
+        selectors.rules_get().max_future_bookings_per_email
+    ):
+        phone = site_selectors.clinic_get().phone
+        message = f"We cannot take this booking online. Please call us on {phone}."
+        parsed.problems.append((None, "not_bookable_online", message))
     if parsed.problems or service is None or parsed.start is None or parsed.details is None:
         body = {"errors": [{"field": f, "code": c, "message": m} for f, c, m in parsed.problems]}
         return 400, body, {}
@@ -109,10 +123,14 @@ def _claim(key: str, request_hash: str) -> tuple[IdempotencyKey, bool]:
 @router.post(
     "/bookings",
     response={201: dict[str, Any], 400: ErrorsOut, 409: dict[str, Any], 413: ErrorsOut,
-              415: ErrorsOut, 422: ErrorsOut, 503: ErrorsOut},
+              415: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut, 503: ErrorsOut},
     summary="Book an appointment",
 )  # fmt: skip
 def create_booking(request: HttpRequest) -> Any:
+    if limited := ratelimit.hit("booking-ip", ratelimit.client_ip(request),
+                                limit=settings.BOOKING_LIMIT_PER_IP, window=3600):  # fmt: skip
+        return errors(429, (None, "rate_limited", "Too many attempts. Please try again later."),
+                      Retry_After=str(limited.retry_after))  # fmt: skip
     if request.content_type != "application/json":
         return errors(415, (None, "unsupported_media_type", "Send the body as application/json."))
     length = request.META.get("CONTENT_LENGTH") or "0"

@@ -225,3 +225,11 @@ def booking_by_token(*, reference: str, token: str) -> DiaryEntry | None:
         .first()
     )
     return details.entry if details else None
+
+
+def future_bookings(*, email: str) -> int:
+    """Confirmed appointments still to come booked with this email."""
+    return DiaryEntry.objects.filter(
+        kind=DiaryEntry.Kind.APPOINTMENT, status=DiaryEntry.Status.CONFIRMED,
+        start__gt=clock.now(), details__email__iexact=email,
+    ).count()  # fmt: skip

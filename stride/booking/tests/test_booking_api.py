@@ -136,3 +136,40 @@ def test_transport_errors_use_the_envelope(client, data, content_type, status):
     response = client.post("/api/bookings", data=data, content_type=content_type)
     assert response.status_code == status
     assert "errors" in response.json()
+
+
+def test_too_many_attempts_from_one_address_get_429_with_retry_after(client, settings):
+    settings.BOOKING_LIMIT_PER_IP = 2
+    from django.core.cache import cache
+
+    cache.clear()
+    statuses = [post(client, {**BODY, "consent": False}).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]
+    response = post(client, BODY)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert DiaryEntry.objects.count() == 0
+
+
+def test_the_client_ip_is_the_one_the_trusted_proxy_saw(rf, settings):
+    from stride.booking.ratelimit import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXIES = 1
+    assert client_ip(request) == "203.0.113.9"  # not the spoofable first entry
+
+
+def test_a_cap_on_future_bookings_per_email_is_worded_generically(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    starts = ["2026-06-02T10:00:00+01:00", "2026-06-02T11:00:00+01:00",
+              "2026-06-02T14:00:00+01:00", "2026-06-02T15:00:00+01:00"]  # fmt: skip
+    statuses = [post(client, {**BODY, "start": s}).status_code for s in starts]
+    assert statuses == [201, 201, 201, 400]
+    message = post(client, {**BODY, "start": "2026-06-02T16:00:00+01:00"}).json()["errors"][0]
+    assert message["code"] == "not_bookable_online"
+    assert "patient" not in message["message"].lower()
+    assert "020 7946 0321" in message["message"]

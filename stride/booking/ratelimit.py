@@ -1,0 +1,51 @@
+"""Rate limits kept in the shared cache, so every process counts together.
+
+Fixed windows: a counter per (scope, who, window) that expires with its window. The
+client IP is the one the configured number of trusted proxies saw (``TRUSTED_PROXIES``):
+with none, the connection's address; with one (nginx in front), the last address in
+``X-Forwarded-For``; never anything a client could choose for itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    trusted = settings.TRUSTED_PROXIES
+    if trusted <= 0:
+        return str(request.META.get("REMOTE_ADDR", ""))
+    chain = [
+        p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
+    ]
+    if len(chain) >= trusted:
+        return chain[-trusted]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@dataclass(frozen=True)
+class Limited:
+    retry_after: int
+
+
+def hit(scope: str, who: str, *, limit: int, window: int) -> Limited | None:
+    """Count one request; a Limited when this one is over the limit."""
+    now = int(time.time())
+    bucket = now // window
+    digest = hashlib.sha256(who.lower().encode()).hexdigest()[:32]  # no raw emails in keys
+    key = f"stride:rl:{scope}:{digest}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 5)
+        count = 1
+    if count > limit:
+        return Limited(retry_after=window - now % window)
+    return None
