@@ -147,6 +147,9 @@ TRUSTED_PROXIES = stride_config.env_int(env, "TRUSTED_PROXIES", 1 if PRODUCTION 
 BOOKING_LIMIT_PER_IP = stride_config.env_int(env, "BOOKING_LIMIT_PER_IP", 20)  # per hour
 BOOKING_LIMIT_PER_EMAIL = stride_config.env_int(env, "BOOKING_LIMIT_PER_EMAIL", 5)  # per hour
 
+# Reminder emails this many hours before an appointment (stride send-reminders).
+REMINDER_HOURS = [int(h) for h in stride_config.env_list(env, "REMINDER_HOURS", ["48", "24"])]
+
 # Email -------------------------------------------------------------------------
 EMAIL_BACKEND = env.get(
     "EMAIL_BACKEND",

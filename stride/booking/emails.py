@@ -47,6 +47,11 @@ def _send(*, entry: DiaryEntry, kind: str, manage_url: str | None, cancel: bool)
     message.send()
 
 
+def send_reminder_now(*, entry: DiaryEntry, manage_url: str, hours: int) -> None:
+    """Sent at once: the reminder job has already claimed it in a committed row."""
+    _send(entry=entry, kind="reminder", manage_url=manage_url, cancel=False)
+
+
 def send_confirmation(*, entry: DiaryEntry, manage_url: str) -> None:
     transaction.on_commit(lambda: _send(entry=entry, kind="confirmation", manage_url=manage_url,
                                         cancel=False))  # fmt: skip

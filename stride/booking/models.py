@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
 
+from stride import clock
 from stride.booking.constraints import PortableExclusionConstraint
 from stride.site.models import OpeningHours, Practitioner
 
@@ -221,7 +222,7 @@ class DiaryEntry(models.Model):
     calendar_uid = models.CharField(max_length=80, blank=True)
     calendar_sequence = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=500, blank=True, help_text="Staff note (blocks).")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -302,3 +303,35 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ExtraManageToken(models.Model):
+    """Another manage link for the same booking (one per reminder), stored as a hash."""
+
+    details = models.ForeignKey(BookingDetails, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Token for {self.details.entry}"
+
+
+class Reminder(models.Model):
+    """A reminder claimed before it is sent, so two runs never send it twice.
+
+    A claim that never got ``sent_at`` (the sender died between claim and send) is
+    flagged for staff rather than sent again blindly.
+    """
+
+    entry = models.ForeignKey(DiaryEntry, on_delete=models.CASCADE, related_name="reminders")
+    hours_before = models.PositiveSmallIntegerField()
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "hours_before"], name="reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours_before}h reminder for {self.entry}"

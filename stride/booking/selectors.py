@@ -36,7 +36,8 @@ def services_online() -> QuerySet[Service]:
 
 
 def rules_get() -> BookingRules:
-    return BookingRules.objects.get(pk=1)
+    # A migration makes the row; should it ever be missing, the defaults apply.
+    return BookingRules.objects.get_or_create(pk=1)[0]
 
 
 def core_rules(*, rules: BookingRules, zone: str) -> scheduling.Rules:
@@ -212,9 +213,20 @@ def slots_available(
 
 def booking_by_token(*, reference: str, token: str) -> DiaryEntry | None:
     """The appointment this token manages, or None (wrong, expired or unknown alike)."""
-    from stride.booking.models import BookingDetails
+    from stride.booking.models import BookingDetails, ExtraManageToken
     from stride.booking.services import token_hash
 
+    extra = (
+        ExtraManageToken.objects.filter(
+            token_hash=token_hash(token),
+            expires_at__gt=clock.now(),
+            details__entry__reference=reference,
+        )
+        .select_related("details__entry__service", "details__entry__practitioner")
+        .first()
+    )
+    if extra is not None:
+        return extra.details.entry
     details = (
         BookingDetails.objects.select_related("entry", "entry__service", "entry__practitioner")
         .filter(

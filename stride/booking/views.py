@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stride.booking import selectors, services
-from stride.booking.models import BookingDetails, DiaryEntry
+from stride.booking.models import BookingDetails, DiaryEntry, ExtraManageToken
 from stride.site import selectors as site_selectors
 
 SESSION_KEY = "stride_manage"
@@ -34,13 +34,17 @@ def _private(response: HttpResponse, referrer: str = "same-origin") -> HttpRespo
 def manage_start(request: HttpRequest) -> HttpResponse:
     """Swap the token in the link for a session, then go to an address without it."""
     token = request.GET.get("token", "")
-    details = (
-        BookingDetails.objects.select_related("entry")
-        .filter(manage_token_hash=services.token_hash(token), manage_token_expires_at__gt=_now())
-        .first()
-        if 20 <= len(token) <= 100
-        else None
-    )
+    details = None
+    if 20 <= len(token) <= 100:
+        digest = services.token_hash(token)
+        details = (
+            BookingDetails.objects.select_related("entry")
+            .filter(manage_token_hash=digest, manage_token_expires_at__gt=_now())
+            .first()
+        )
+        extra = ExtraManageToken.objects.filter(token_hash=digest, expires_at__gt=_now()).first()
+        if details is None and extra is not None:
+            details = extra.details
     if details is None:
         raise Http404("no such booking")
     request.session.cycle_key()
