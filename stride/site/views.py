@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -55,28 +56,22 @@ def practitioner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_safe
-@public_page
-def contact(request: HttpRequest) -> HttpResponse:
-    return _page(request, "site/contact.html")
+def clinic_page(template: str) -> Callable[[HttpRequest], HttpResponse]:
+    """A page that shows the clinic's details and nothing else (contact, privacy...)."""
+
+    @require_safe
+    @public_page
+    def view(request: HttpRequest) -> HttpResponse:
+        return _page(request, template)
+
+    view.__name__ = template.rsplit("/", 1)[-1].removesuffix(".html")
+    return view
 
 
-@require_safe
-@public_page
-def book(request: HttpRequest) -> HttpResponse:
-    return _page(request, "site/book.html")
-
-
-@require_safe
-@public_page
-def privacy(request: HttpRequest) -> HttpResponse:
-    return _page(request, "site/privacy.html")
-
-
-@require_safe
-@public_page
-def accessibility(request: HttpRequest) -> HttpResponse:
-    return _page(request, "site/accessibility.html")
+contact = clinic_page("site/contact.html")
+book = clinic_page("site/book.html")
+privacy = clinic_page("site/privacy.html")
+accessibility = clinic_page("site/accessibility.html")
 
 
 @require_safe
