@@ -42,28 +42,31 @@ import gzip
 import http.client
 import os
 import re
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from types import FrameType
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-CLOCK = "2026-06-01T09:00:00+01:00"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for bench/common.py
+from common import (
+    HOST,
+    PROJECT_DIR,
+    BenchError,
+    demo_env,
+    free_port,
+    granian_command,
+    prepare_demo,
+    require_tool,
+    run_in_temp_dir,
+    server,
+    tail,
+    wait_until_ok,
+)
+
 NGINX = "/usr/sbin/nginx"
 WRK = "/usr/bin/wrk"
 WARM_UP_SECONDS = 1
-START_TIMEOUT_SECONDS = 30.0
-STOP_TIMEOUT_SECONDS = 10.0
 MAX_DURATION_SECONDS = 600
 ACCEPT_ENCODING = "gzip"
 DEFAULT_PATHS = ("/", "/conditions/posterior-ankle-impingement/")
@@ -148,10 +151,6 @@ GZIP_FALLBACK = """\
             rewrite ^(.*[^/])$ $1.gz break;
             add_header Content-Encoding gzip;
         }"""
-
-
-class BenchError(Exception):
-    """A step failed; the message says which and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -262,15 +261,6 @@ def parse_args(argv: list[str] | None = None) -> Options:
     )
 
 
-def require_tool(path: str, package: str) -> None:
-    if not os.access(path, os.X_OK):
-        print(
-            f"{path} was not found. Install it with:  apt-get install {package}",
-            file=sys.stderr,
-        )
-        sys.exit(2)
-
-
 def nginx_build() -> str:
     done = subprocess.run([NGINX, "-V"], capture_output=True, text=True, check=False)
     return done.stdout + done.stderr
@@ -281,89 +271,22 @@ def nginx_version(build: str) -> str:
     return match.group(1) if match else "?"
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def stride_env(tmp: Path) -> dict[str, str]:
     """Stride's environment: demo mode, data in ``tmp``, production's page cache."""
     env = {name: value for name, value in os.environ.items() if not INHERITED_CONFIG.match(name)}
     pythonpath = [str(PROJECT_DIR)]
     if env.get("PYTHONPATH"):
         pythonpath.append(env["PYTHONPATH"])
-    env.update(
-        STRIDE_ENV="demo",
-        STRIDE_DATA_DIR=str(tmp / "data"),
-        STATIC_ROOT=str(tmp / "static"),
-        STRIDE_CLOCK=CLOCK,
-        DEBUG="false",
+    return demo_env(
+        env,
+        tmp,
         PAGE_CACHE="true",
         DJANGO_SETTINGS_MODULE="stride.settings",
         PYTHONPATH=os.pathsep.join(pythonpath),
-        PYTHONDONTWRITEBYTECODE="1",
     )
-    return env
-
-
-def manage(env: Mapping[str, str], *args: str) -> None:
-    """Run one of Stride's management commands; fail with its output if it fails."""
-    command = [sys.executable, "-m", "stride.manage", *args]
-    done = subprocess.run(
-        command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise BenchError(
-            f"`stride {' '.join(args)}` failed (exit {done.returncode}):\n"
-            f"{done.stdout}{done.stderr}"
-        )
-
-
-def prepare_demo(env: Mapping[str, str]) -> None:
-    print("Preparing the demo database and static files...", flush=True)
-    manage(env, "migrate", "-v0")
-    manage(env, "demo_load")
-    manage(env, "collectstatic", "--noinput", "-v0")
 
 
 # Servers -----------------------------------------------------------------------------------
-
-
-@contextmanager
-def server(
-    command: list[str], env: Mapping[str, str], log: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command`` in its own process group; always stop the whole group on exit."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            env=env,
-            cwd=PROJECT_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield process
-    finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            continue
-        # The leader is gone; make sure nothing else in its group lingers.
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        return
 
 
 def fetch(port: int, path: str, encoding: str, timeout: float = 5.0) -> Response:
@@ -378,53 +301,23 @@ def fetch(port: int, path: str, encoding: str, timeout: float = 5.0) -> Response
         connection.close()
 
 
-def wait_until_ok(
+def wait_for_page(
     port: int, path: str, process: subprocess.Popen[bytes], log: Path, name: str
 ) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"{name} exited with code {process.returncode}:\n{tail(log)}")
-        try:
-            status = fetch(port, path, "identity", timeout=1.0).status
-        except OSError:
-            status = 0
-        if status == 200:
-            return
-        time.sleep(0.1)
-    raise BenchError(
-        f"{name} did not answer 200 at http://{HOST}:{port}{path} within "
-        f"{START_TIMEOUT_SECONDS:.0f}s:\n{tail(log)}"
+    """Wait until GET ``path`` on ``HOST:port`` answers 200 (``fetch``, no redirect followed)."""
+    wait_until_ok(
+        f"http://{HOST}:{port}{path}",
+        process,
+        log,
+        name,
+        status=lambda timeout: fetch(port, path, "identity", timeout=timeout).status,
     )
-
-
-def tail(log: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 def stride_command(options: Options, port: int) -> list[str]:
     """The same flags as deploy/systemd/stride.service (granian), or gunicorn's sync workers."""
     if options.server == "granian":
-        return [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            HOST,
-            "--port",
-            str(port),
-            "--workers",
-            str(options.workers),
-            "--blocking-threads",
-            "1",
-            "--no-ws",
-            "stride.wsgi:application",
-        ]
+        return granian_command(port, options.workers, blocking_threads=1)
     return [
         sys.executable,
         "-m",
@@ -722,11 +615,11 @@ def benchmark(tmp: Path, options: Options, build: str) -> int:
     stride_log = tmp / f"{options.server}.log"
     nginx_log = tmp / "nginx.log"
     with server(stride_command(options, ports["alone"]), env, stride_log) as stride:
-        wait_until_ok(ports["alone"], "/healthz", stride, stride_log, options.server)
+        wait_for_page(ports["alone"], "/healthz", stride, stride_log, options.server)
         pages = [save_page(ports["alone"], path, stride_log) for path in options.paths]
         conf = write_nginx_conf(tmp, pages, ports, options.workers, gzip_static)
         with server(nginx_command(tmp, conf), {}, nginx_log) as nginx:
-            wait_until_ok(ports["nginx"], pages[0].path, nginx, nginx_log, "nginx")
+            wait_for_page(ports["nginx"], pages[0].path, nginx, nginx_log, "nginx")
             page_results = []
             for page in pages:
                 for target in targets:
@@ -753,29 +646,12 @@ def benchmark(tmp: Path, options: Options, build: str) -> int:
     return 0
 
 
-def raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     require_tool(WRK, "wrk")
     require_tool(NGINX, "nginx")
     build = nginx_build()
-    # Ctrl-C and SIGTERM must reach the finally below, even if SIGINT was ignored on entry.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, raise_on_sigterm)
-    tmp = Path(tempfile.mkdtemp(prefix="stride-bench-"))
-    try:
-        return benchmark(tmp, options, build)
-    except BenchError as error:
-        print(f"\nFAILED: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return 130
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    return run_in_temp_dir("stride-bench-", lambda tmp: benchmark(tmp, options, build))
 
 
 if __name__ == "__main__":

@@ -44,28 +44,36 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for bench/common.py
+from common import (
+    HOST,
+    BenchError,
+    demo_env,
+    free_port,
+    granian_command,
+    http_status,
+    prepare_demo,
+    require_tool,
+    run_in_temp_dir,
+    server,
+    spawn,
+    stop,
+    tail,
+    wait_until_ok,
+)
+
 HERE = Path(__file__).resolve().parent
-PROJECT_DIR = HERE.parent.parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
-HOST = "127.0.0.1"
-CLOCK = "2026-06-01T09:00:00+01:00"
 DEFAULT_URL_PATH = "/conditions/posterior-ankle-impingement/"
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
@@ -86,8 +94,6 @@ METRICS = {
     "cumulative-layout-shift": "Cumulative Layout Shift",
     "speed-index": "Speed Index",
 }
-START_TIMEOUT_SECONDS = 30.0
-STOP_TIMEOUT_SECONDS = 10.0
 LIGHTHOUSE_TIMEOUT_SECONDS = 300.0
 NPM_TIMEOUT_SECONDS = 600.0
 MAX_RUNS = 20
@@ -95,10 +101,6 @@ MAX_DETAIL_ITEMS = 5
 ATTEMPTS = 3
 # What Lighthouse says when a run failed for reasons of its own and should just be repeated.
 RUN_AGAIN = "Please run Lighthouse again"
-
-
-class BenchError(Exception):
-    """A step failed; the message says which and how to fix it."""
 
 
 class LighthouseError(BenchError):
@@ -162,15 +164,6 @@ def parse_args(argv: list[str] | None = None) -> Options:
     return Options(args.url_path, args.runs, args.check, args.keep_server)
 
 
-def require_chromium() -> None:
-    if not os.access(CHROMIUM, os.X_OK):
-        print(
-            f"{CHROMIUM} was not found. Install it with:  apt-get install chromium",
-            file=sys.stderr,
-        )
-        sys.exit(2)
-
-
 def ensure_lighthouse() -> None:
     """Install the pinned Lighthouse into ``node_modules`` here if it is not there yet."""
     if os.access(LIGHTHOUSE, os.X_OK):
@@ -198,139 +191,14 @@ def ensure_lighthouse() -> None:
         )
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def stride_env(tmp: Path, port: int) -> dict[str, str]:
     """The environment for Stride's commands and granian: demo mode, data in ``tmp``."""
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.update(
-        STRIDE_ENV="demo",
-        STRIDE_DATA_DIR=str(tmp / "data"),
-        STATIC_ROOT=str(tmp / "static"),
-        STRIDE_CLOCK=CLOCK,
-        SITE_URL=f"http://{HOST}:{port}",
-        DEBUG="false",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    return env
-
-
-def manage(env: Mapping[str, str], *args: str) -> None:
-    """Run one of Stride's management commands; fail with its output if it fails."""
-    command = [sys.executable, "-m", "stride.manage", *args]
-    done = subprocess.run(
-        command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise BenchError(
-            f"`stride {' '.join(args)}` failed (exit {done.returncode}):\n"
-            f"{done.stdout}{done.stderr}"
-        )
-
-
-def prepare_demo(env: Mapping[str, str]) -> None:
-    print("Preparing the demo database and static files...", flush=True)
-    manage(env, "migrate", "-v0")
-    manage(env, "demo_load")
-    manage(env, "collectstatic", "--noinput", "-v0")
+    return demo_env(env, tmp, SITE_URL=f"http://{HOST}:{port}")
 
 
 # Server ------------------------------------------------------------------------------------
-
-
-def granian_command(port: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "granian",
-        "--interface",
-        "wsgi",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--no-ws",
-        "stride.wsgi:application",
-    ]
-
-
-@contextmanager
-def server(
-    command: list[str], env: Mapping[str, str], log: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command`` in its own process group; always stop the whole group on exit."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            env=env,
-            cwd=PROJECT_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield process
-    finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            continue
-        # The leader is gone; make sure nothing else in its group lingers.
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        return
-
-
-def http_status(url: str, timeout: float = 5.0) -> int:
-    """GET ``url`` directly (never through a proxy); return the status code."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(url, timeout=timeout) as response:
-            response.read()
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def wait_until_ok(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"granian exited with code {process.returncode}:\n{tail(log)}")
-        try:
-            status = http_status(url, timeout=1.0)
-        except OSError:
-            status = 0
-        if status == 200:
-            return
-        time.sleep(0.1)
-    raise BenchError(
-        f"granian did not answer 200 at {url} within {START_TIMEOUT_SECONDS:.0f}s:\n{tail(log)}"
-    )
-
-
-def tail(log: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 # Lighthouse --------------------------------------------------------------------------------
@@ -359,15 +227,7 @@ def run_lighthouse(url: str, tmp: Path, number: int) -> dict[str, Any]:
         env.pop(name, None)
     # Its own process group, so Chromium goes too if Lighthouse times out or we are stopped.
     with (tmp / f"lighthouse-{number}.log").open("w+") as out:
-        process = subprocess.Popen(
-            lighthouse_command(url, report),
-            cwd=HERE,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        process = spawn(lighthouse_command(url, report), env, HERE, out)
         try:
             returncode = process.wait(timeout=LIGHTHOUSE_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
@@ -580,8 +440,8 @@ def benchmark(tmp: Path, options: Options) -> int:
     base = f"http://{HOST}:{port}"
     url = base + options.url_path
     log = tmp / "granian.log"
-    with server(granian_command(port), env, log) as process:
-        wait_until_ok(f"{base}/healthz", process, log)
+    with server(granian_command(port, workers=1), env, log) as process:
+        wait_until_ok(f"{base}/healthz", process, log, "granian")
         status = http_status(url)
         if status != 200:
             raise BenchError(f"{url} answered {status}, not 200:\n{tail(log)}")
@@ -599,28 +459,15 @@ def benchmark(tmp: Path, options: Options) -> int:
     return 1 if options.check and not all_pass else 0
 
 
-def raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
-    require_chromium()
-    # Ctrl-C and SIGTERM must reach the finally below, even if SIGINT was ignored on entry.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, raise_on_sigterm)
-    tmp = Path(tempfile.mkdtemp(prefix="stride-lighthouse-"))
-    try:
+    require_tool(CHROMIUM, "chromium")
+
+    def install_and_benchmark(tmp: Path) -> int:
         ensure_lighthouse()
         return benchmark(tmp, options)
-    except BenchError as error:
-        print(f"\nFAILED: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return 130
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    return run_in_temp_dir("stride-lighthouse-", install_and_benchmark)
 
 
 if __name__ == "__main__":
