@@ -173,3 +173,28 @@ def test_a_cap_on_future_bookings_per_email_is_worded_generically(client):
     assert message["code"] == "not_bookable_online"
     assert "patient" not in message["message"].lower()
     assert "020 7946 0321" in message["message"]
+
+
+def test_a_booking_links_to_a_patient_only_on_a_strong_match(client):
+    from stride.booking.models import BookingDetails, Patient
+
+    ada = Patient.objects.create(name="Ada  Lovelace", email="ADA@example.com",
+                                 phone="+447700900123", date_of_birth="1990-12-10")  # fmt: skip
+    Patient.objects.create(name="Someone Else", email="ada@example.com", phone="+447700900124",
+                           date_of_birth="1990-12-10")  # fmt: skip
+    assert post(client, BODY).status_code == 201
+    assert BookingDetails.objects.get().patient == ada
+    other = {
+        **BODY,
+        "start": "2026-06-02T11:00:00+01:00",
+        "patient": {**PATIENT, "name": "Ada Byron"},
+    }  # same email, another name
+    assert post(client, other).status_code == 201
+    assert BookingDetails.objects.get(name="Ada Byron").patient is None
+
+
+def test_someone_booking_for_a_child_is_recorded(client):
+    body = {**BODY, "booked_by": {"name": "Mary Lovelace", "relationship": "parent"}}
+    assert post(client, body).status_code == 201
+    details = BookingDetails.objects.get()
+    assert (details.booked_by_name, details.booked_by_relationship) == ("Mary Lovelace", "parent")
