@@ -142,7 +142,10 @@ def _date(value: str | None, field: str) -> dt.date | tuple[str, str, str]:
     if not value:
         return (field, "required", f"Give {field} as a date, e.g. 2027-03-29.")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
+        if not 2000 <= day.year <= 2100:
+            raise ValueError
+        return day
     except ValueError:
         return (field, "invalid_date", f"{value!r} is not a date such as 2027-03-29.")
 

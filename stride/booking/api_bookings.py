@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import json
 import time
 from typing import Any
@@ -31,7 +33,23 @@ def _slot_json(slot: Any) -> dict[str, str]:
             "practitioner": slot.practitioner}  # fmt: skip
 
 
-def _book(request_data: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
+def derived_token(key: str, request_hash: str) -> str:
+    """The manage token for a request with an idempotency key, derived from the key.
+
+    A replay must return the same token, yet the database keeps only its hash: so the
+    token is recomputed from the key the client sends again, never stored.
+    """
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"manage:{key}:{request_hash}".encode(),
+                      hashlib.sha256).digest()  # fmt: skip
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
+SECRET_FIELDS = ("manage_token", "manage_url")
+
+
+def _book(
+    request_data: Any, token: str | None = None
+) -> tuple[int, dict[str, Any], dict[str, str]]:
     """The booking itself: (status, body, extra headers)."""
     zone = selectors.clinic_zone()
     parsed = validation.parse(request_data, zone=zone, today=clock.today(zone.key))
@@ -71,8 +89,9 @@ def _book(request_data: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
         return 400, body, {}
     try:
         booked = services.booking_create(
-            service=service, practitioner=person, start=parsed.start, details=parsed.details
-        )
+            service=service, practitioner=person, start=parsed.start, details=parsed.details,
+            token=token,
+        )  # fmt: skip
     except services.SlotUnavailable:
         others = selectors.alternatives(service=service, start=parsed.start, practitioner=person)
         return 409, {
@@ -112,7 +131,7 @@ def _respond(status: int, body: dict[str, Any], headers: dict[str, str]) -> Json
 def _claim(key: str, request_hash: str) -> tuple[IdempotencyKey, bool]:
     """The key's row, and whether this request is the first to use it."""
     now = clock.now()
-    IdempotencyKey.objects.filter(key=key, created_at__lt=now - KEY_LIFETIME).delete()
+    IdempotencyKey.objects.filter(created_at__lt=now - KEY_LIFETIME).delete()
     try:
         with transaction.atomic():
             return IdempotencyKey.objects.create(key=key, request_hash=request_hash), True
@@ -157,10 +176,19 @@ def create_booking(request: HttpRequest) -> Any:
             return errors(
                 409, ("idempotency_key", "in_progress", "The first request is still running.")
             )
-        return _respond(row.status, row.body or {}, {})
-    status, body, headers = _book(data)
-    if status == 503:
-        row.delete()  # let a retry try again
+        body = dict(row.body or {})
+        if row.status == 201:
+            token = derived_token(key, request_hash)
+            body["manage_token"], body["manage_url"] = token, services.manage_url(token)
+        return _respond(row.status, body, {})
+    try:
+        status, body, headers = _book(data, token=derived_token(key, request_hash))
+    except BaseException:
+        row.delete()  # nothing was answered: a retry must be able to try again
+        raise
+    if status in (429, 503):
+        row.delete()  # a temporary refusal is not the answer to replay
     else:
-        IdempotencyKey.objects.filter(pk=row.pk).update(status=status, body=body)
+        kept = {k: v for k, v in body.items() if k not in SECRET_FIELDS}  # never the token
+        IdempotencyKey.objects.filter(pk=row.pk).update(status=status, body=kept)
     return _respond(status, body, headers)

@@ -74,6 +74,9 @@ def cancel_booking(request: HttpRequest, reference: str) -> Any:
         entry = services.booking_cancel(entry=entry, actor="patient")
     except services.LateCancellation:
         return _late()
+    except services.Busy:
+        return errors(503, (None, "busy", "We are busy. Please try again in a moment."),
+                      Retry_After="2")  # fmt: skip
     return _ok(_view(entry))
 
 
@@ -108,6 +111,9 @@ def reschedule_booking(request: HttpRequest, reference: str) -> Any:
         moved = services.booking_reschedule(entry=entry, start=start, practitioner=person)
     except services.LateCancellation:
         return _late()
+    except services.Busy:
+        return errors(503, (None, "busy", "We are busy. Please try again in a moment."),
+                      Retry_After="2")  # fmt: skip
     except services.SlotUnavailable:
         others = selectors.alternatives(service=entry.service, start=start, practitioner=person)
         return JsonResponse({

@@ -52,17 +52,21 @@ def send_reminder_now(*, entry: DiaryEntry, manage_url: str, hours: int) -> None
     _send(entry=entry, kind="reminder", manage_url=manage_url, cancel=False)
 
 
+def _after_commit(entry: DiaryEntry, kind: str, manage_url: str | None, cancel: bool) -> None:
+    # robust: a mail server that fails must not turn a committed booking into a 500
+    # (the patient would retry and book twice); Django logs the failure for staff.
+    transaction.on_commit(
+        lambda: _send(entry=entry, kind=kind, manage_url=manage_url, cancel=cancel), robust=True
+    )
+
+
 def send_confirmation(*, entry: DiaryEntry, manage_url: str) -> None:
-    transaction.on_commit(lambda: _send(entry=entry, kind="confirmation", manage_url=manage_url,
-                                        cancel=False))  # fmt: skip
+    _after_commit(entry, "confirmation", manage_url, cancel=False)
 
 
 def send_rescheduled(*, entry: DiaryEntry) -> None:
-    transaction.on_commit(lambda: _send(entry=entry, kind="rescheduled", manage_url=None,
-                                        cancel=False))  # fmt: skip
+    _after_commit(entry, "rescheduled", None, cancel=False)
 
 
 def send_cancelled(*, entry: DiaryEntry) -> None:
-    transaction.on_commit(
-        lambda: _send(entry=entry, kind="cancelled", manage_url=None, cancel=True)
-    )
+    _after_commit(entry, "cancelled", None, cancel=True)

@@ -19,7 +19,14 @@ from django.db import IntegrityError, OperationalError, transaction
 
 from stride import clock
 from stride.booking import emails, selectors
-from stride.booking.models import BookingDetails, DiaryEntry, Patient, Service
+from stride.booking.models import (
+    BookingDetails,
+    DiaryEntry,
+    ExtraManageToken,
+    Patient,
+    Reminder,
+    Service,
+)
 from stride.core import scheduling
 from stride.site.models import Practitioner
 
@@ -119,6 +126,7 @@ def booking_create(
     start: dt.datetime,
     details: PatientDetails,
     channel: str = DiaryEntry.Channel.ONLINE,
+    token: str | None = None,
 ) -> Booked:
     """Book ``start`` for ``service`` with ``practitioner`` (None: the first free one).
 
@@ -143,7 +151,7 @@ def booking_create(
                 reference=new_reference(),
                 calendar_uid=f"{secrets.token_hex(16)}@stride",
             )
-            token = secrets.token_urlsafe(24)  # 192 bits
+            token = token or secrets.token_urlsafe(24)  # 192 bits
             BookingDetails.objects.create(
                 entry=entry,
                 patient=_strong_match(details),
@@ -268,9 +276,18 @@ def booking_reschedule(
             current.calendar_sequence += 1
             current.save()
             if hasattr(current, "details"):
+                # The links live 30 days after the (new) appointment; reminders re-arm.
+                expires = current.end + TOKEN_LIFETIME_AFTER
+                BookingDetails.objects.filter(entry=current).update(manage_token_expires_at=expires)
+                ExtraManageToken.objects.filter(details__entry=current).update(expires_at=expires)
+                Reminder.objects.filter(entry=current).delete()
                 emails.send_rescheduled(entry=current)
             return current
     except IntegrityError as error:
         if "diary_no_overlap" in str(error):
             raise SlotUnavailable from error
+        raise
+    except OperationalError as error:
+        if "locked" in str(error).lower():
+            raise Busy from error
         raise

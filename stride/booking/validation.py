@@ -57,6 +57,9 @@ def parse_start(raw: Any, zone: ZoneInfo, problems: list[Problem]) -> dt.datetim
     except ValueError:
         problems.append(("start", "invalid_time", f"{raw!r} is not an ISO 8601 time."))
         return None
+    if not 2000 <= start.year <= 2100:
+        problems.append(("start", "out_of_range", "Choose one of the times offered."))
+        return None
     if start.tzinfo is None:
         problems.append(("start", "missing_offset",
                          "Give the time with its offset, e.g. +01:00."))  # fmt: skip

@@ -116,7 +116,7 @@ def manage_reschedule(request: HttpRequest, reference: str) -> HttpResponse:
     raw = request.POST.get("start", "")
     try:
         start = dt.datetime.fromisoformat(raw)
-        if start.tzinfo is None:
+        if start.tzinfo is None or not 2000 <= start.year <= 2100:
             raise ValueError
     except ValueError:
         messages.error(request, "Choose one of the times listed.")

@@ -198,3 +198,23 @@ def test_someone_booking_for_a_child_is_recorded(client):
     assert post(client, body).status_code == 201
     details = BookingDetails.objects.get()
     assert (details.booked_by_name, details.booked_by_relationship) == ("Mary Lovelace", "parent")
+
+
+def test_the_idempotency_record_never_holds_the_manage_token(client):
+    body = {**BODY, "idempotency_key": "tap-twice"}
+    first = post(client, body).json()
+    stored = json.dumps(list(IdempotencyKey.objects.values("body")))
+    assert first["manage_token"] not in stored
+    replay = post(client, body).json()
+    assert replay["manage_token"] == first["manage_token"]  # recomputed from the key
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {replay['manage_token']}"}
+    assert client.get(f"/api/bookings/{first['reference']}", **auth).status_code == 200
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:30:00-05:00", "0001-01-01T00:30:00+05:00"])
+def test_absurd_dates_are_400_not_500(client, start):
+    response = post(client, {**BODY, "start": start})
+    assert response.status_code == 400
+    slots = client.get("/api/slots", {"service": "follow-up", "from": "9999-12-30",
+                                      "to": "9999-12-31"})  # fmt: skip
+    assert slots.status_code == 400

@@ -131,3 +131,19 @@ def test_rescheduling_to_any_practitioner_takes_the_first_free_one(client, booke
     )  # fmt: skip
     assert response.status_code == 200
     assert response.json()["practitioner"] == "amara-okafor"
+
+
+def test_rescheduling_later_keeps_the_link_alive_and_rearms_reminders(client, booked):
+    from stride.booking.models import BookingDetails, Reminder
+
+    entry = DiaryEntry.objects.get()
+    Reminder.objects.create(entry=entry, hours_before=48, claimed_at=entry.start)
+    response = client.post(
+        f"/api/bookings/{booked['reference']}/reschedule",
+        data=json.dumps({"start": "2026-08-04T10:00:00+01:00"}), content_type="application/json",
+        **auth(booked["manage_token"]),
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    details = BookingDetails.objects.get()
+    assert details.manage_token_expires_at.date().isoformat() == "2026-09-03"
+    assert not Reminder.objects.exists()

@@ -139,3 +139,25 @@ def test_fifty_api_requests_for_one_slot_give_one_201_and_49_friendly_409s(clini
     assert statuses.count(409) == ATTEMPTS - 1, statuses
     assert all(n > 0 for n in alternatives)
     assert DiaryEntry.objects.filter(status="confirmed").count() == 1
+
+
+def test_a_failing_mail_server_does_not_fail_a_committed_booking(clinic, monkeypatch, client):
+    """Real commits, so the after-commit email runs as in production."""
+    from stride.booking import emails
+
+    def broken(**kwargs):
+        raise ConnectionRefusedError("SMTP is down")
+
+    monkeypatch.setattr(emails, "_send", broken)
+    body = {
+        "service": "follow-up", "practitioner": "tomasz-nowak", "start": SLOT.isoformat(),
+        "patient": {"name": "Ada", "email": "ada@example.org", "phone": "07700 900123",
+                    "date_of_birth": "1980-01-01"},
+        "consent": True, "idempotency_key": "smtp-down",
+    }  # fmt: skip
+    with clock.pinned(NOW):
+        response = client.post("/api/bookings", data=body, content_type="application/json")
+        again = client.post("/api/bookings", data=body, content_type="application/json")
+    assert response.status_code == 201
+    assert again.json() == response.json()  # the retry replays, it does not book twice
+    assert DiaryEntry.objects.filter(status="confirmed").count() == 1
