@@ -124,13 +124,20 @@ def clinic_zone() -> ZoneInfo:
 def alternatives(
     *, service: Service, start: dt.datetime, practitioner: Practitioner | None, limit: int = 6
 ) -> list[scheduling.Slot]:
-    """Up to ``limit`` offered slots nearest to ``start`` (same service)."""
-    zone = clinic_zone()
-    day = start.astimezone(zone).date()
-    found = slots_available(
-        service=service, first_day=day - dt.timedelta(days=7), last_day=day + dt.timedelta(days=14),
-        practitioner=practitioner,
-    )  # fmt: skip
+    """Up to ``limit`` offered slots nearest to ``start`` (same service).
+
+    The same day and its neighbours first (cheap, and nearly always enough); three
+    weeks around it only when those days are full.
+    """
+    day = start.astimezone(clinic_zone()).date()
+    found: list[scheduling.Slot] = []
+    for before, after in ((1, 1), (7, 14)):
+        found = slots_available(
+            service=service, first_day=day - dt.timedelta(days=before),
+            last_day=day + dt.timedelta(days=after), practitioner=practitioner,
+        )  # fmt: skip
+        if len(found) >= limit:
+            break
     return sorted(found, key=lambda s: (abs((s.start - start).total_seconds()), s.start,
                                         s.practitioner))[:limit]  # fmt: skip
 
