@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -40,6 +42,28 @@ class SlotUnavailable(Exception):
 
 class Busy(Exception):
     """The database stayed locked: answer 503 with Retry-After, never a 500."""
+
+
+@contextmanager
+def diary_write() -> Iterator[None]:
+    """One transaction for a diary write, with the database's refusals in our words.
+
+    PostgreSQL's exclusion constraint refusing an overlap (someone took the time
+    between our check and our write) becomes SlotUnavailable; a lock that never came
+    becomes Busy.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if "diary_no_overlap" in str(error):
+            raise SlotUnavailable from error
+        raise
+    except OperationalError as error:
+        text = str(error).lower()
+        if "locked" in text or "lock timeout" in text:
+            raise Busy from error
+        raise
 
 
 @dataclass(frozen=True)
@@ -133,50 +157,39 @@ def booking_create(
     Raises SlotUnavailable when the time cannot be booked now, Busy when the database
     stayed locked.
     """
-    try:
-        with transaction.atomic():
-            now = clock.now()
-            _release_expired_holds(now)
-            person = _choose(service=service, practitioner=practitioner, start=start)
-            occupied = scheduling.occupied(start, selectors.timing(service))
-            entry = DiaryEntry.objects.create(
-                kind=DiaryEntry.Kind.APPOINTMENT,
-                practitioner=person,
-                service=service,
-                start=start,
-                end=start + service.duration,
-                occupied_start=occupied[0],
-                occupied_end=occupied[1],
-                channel=channel,
-                reference=new_reference(),
-                calendar_uid=f"{secrets.token_hex(16)}@stride",
-            )
-            token = token or secrets.token_urlsafe(24)  # 192 bits
-            BookingDetails.objects.create(
-                entry=entry,
-                patient=_strong_match(details),
-                name=details.name,
-                email=details.email,
-                phone=details.phone,
-                date_of_birth=details.date_of_birth,
-                booked_by_name=details.booked_by_name,
-                booked_by_relationship=details.booked_by_relationship,
-                reason=details.reason,
-                assessment_summary=details.assessment_summary,
-                manage_token_hash=token_hash(token),
-                manage_token_expires_at=entry.end + TOKEN_LIFETIME_AFTER,
-            )
-            emails.send_confirmation(entry=entry, manage_url=manage_url(token))
-    except IntegrityError as error:
-        # PostgreSQL's exclusion constraint: someone else took an overlapping time
-        # between our check and our insert.
-        if "diary_no_overlap" in str(error):
-            raise SlotUnavailable from error
-        raise
-    except OperationalError as error:
-        if "locked" in str(error).lower() or "lock timeout" in str(error).lower():
-            raise Busy from error
-        raise
+    with diary_write():
+        now = clock.now()
+        _release_expired_holds(now)
+        person = _choose(service=service, practitioner=practitioner, start=start)
+        occupied = scheduling.occupied(start, selectors.timing(service))
+        entry = DiaryEntry.objects.create(
+            kind=DiaryEntry.Kind.APPOINTMENT,
+            practitioner=person,
+            service=service,
+            start=start,
+            end=start + service.duration,
+            occupied_start=occupied[0],
+            occupied_end=occupied[1],
+            channel=channel,
+            reference=new_reference(),
+            calendar_uid=f"{secrets.token_hex(16)}@stride",
+        )
+        token = token or secrets.token_urlsafe(24)  # 192 bits
+        BookingDetails.objects.create(
+            entry=entry,
+            patient=_strong_match(details),
+            name=details.name,
+            email=details.email,
+            phone=details.phone,
+            date_of_birth=details.date_of_birth,
+            booked_by_name=details.booked_by_name,
+            booked_by_relationship=details.booked_by_relationship,
+            reason=details.reason,
+            assessment_summary=details.assessment_summary,
+            manage_token_hash=token_hash(token),
+            manage_token_expires_at=entry.end + TOKEN_LIFETIME_AFTER,
+        )
+        emails.send_confirmation(entry=entry, manage_url=manage_url(token))
     return Booked(entry=entry, manage_token=token)
 
 
@@ -186,28 +199,19 @@ def block_create(
     """Block out a practitioner's time (a meeting, a home visit). Never over a booking."""
     if end <= start:
         raise ValueError("a block must end after it starts")
-    try:
-        with transaction.atomic():
-            _release_expired_holds(clock.now())
-            clash = DiaryEntry.objects.filter(
-                practitioner=practitioner, status=DiaryEntry.Status.CONFIRMED,
-                occupied_start__lt=end, occupied_end__gt=start,
-            ).exists()  # fmt: skip
-            if clash:
-                raise SlotUnavailable
-            return DiaryEntry.objects.create(
-                kind=DiaryEntry.Kind.BLOCK, practitioner=practitioner, start=start, end=end,
-                occupied_start=start, occupied_end=end, channel=DiaryEntry.Channel.STAFF,
-                note=note,
-            )  # fmt: skip
-    except IntegrityError as error:
-        if "diary_no_overlap" in str(error):
-            raise SlotUnavailable from error
-        raise
-    except OperationalError as error:
-        if "locked" in str(error).lower():
-            raise Busy from error
-        raise
+    with diary_write():
+        _release_expired_holds(clock.now())
+        clash = DiaryEntry.objects.filter(
+            practitioner=practitioner, status=DiaryEntry.Status.CONFIRMED,
+            occupied_start__lt=end, occupied_end__gt=start,
+        ).exists()  # fmt: skip
+        if clash:
+            raise SlotUnavailable
+        return DiaryEntry.objects.create(
+            kind=DiaryEntry.Kind.BLOCK, practitioner=practitioner, start=start, end=end,
+            occupied_start=start, occupied_end=end, channel=DiaryEntry.Channel.STAFF,
+            note=note,
+        )  # fmt: skip
 
 
 class LateCancellation(Exception):
@@ -230,7 +234,7 @@ def booking_cancel(
     *, entry: DiaryEntry, actor: str, reason: str = "", staff: bool = False
 ) -> DiaryEntry:
     """Cancel a confirmed booking. Patients cannot inside the late window; staff can."""
-    with transaction.atomic():
+    with diary_write():
         # Re-read inside the transaction (the write lock on SQLite, a row lock on
         # PostgreSQL) so a concurrent cancel or reschedule is seen, not overwritten.
         current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
@@ -255,39 +259,30 @@ def booking_reschedule(
     *, entry: DiaryEntry, start: dt.datetime, practitioner: Practitioner | None = None
 ) -> DiaryEntry:
     """Move a booking in one transaction; reference, token and calendar UID stay."""
-    try:
-        with transaction.atomic():
-            current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
-            now = clock.now()
-            if current.status != DiaryEntry.Status.CONFIRMED or _late(current, now):
-                raise LateCancellation
-            assert current.service is not None
-            # Free its own time first, so the new time may overlap the old one.
-            DiaryEntry.objects.filter(pk=current.pk).update(status=DiaryEntry.Status.CANCELLED)
-            _release_expired_holds(now)
-            person = _choose(service=current.service, practitioner=practitioner, start=start)
-            occupied = scheduling.occupied(start, selectors.timing(current.service))
-            current.practitioner = person
-            current.start = start
-            current.end = start + current.service.duration
-            current.occupied_start, current.occupied_end = occupied
-            current.status = DiaryEntry.Status.CONFIRMED
-            current.version += 1
-            current.calendar_sequence += 1
-            current.save()
-            if hasattr(current, "details"):
-                # The links live 30 days after the (new) appointment; reminders re-arm.
-                expires = current.end + TOKEN_LIFETIME_AFTER
-                BookingDetails.objects.filter(entry=current).update(manage_token_expires_at=expires)
-                ExtraManageToken.objects.filter(details__entry=current).update(expires_at=expires)
-                Reminder.objects.filter(entry=current).delete()
-                emails.send_rescheduled(entry=current)
-            return current
-    except IntegrityError as error:
-        if "diary_no_overlap" in str(error):
-            raise SlotUnavailable from error
-        raise
-    except OperationalError as error:
-        if "locked" in str(error).lower():
-            raise Busy from error
-        raise
+    with diary_write():
+        current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
+        now = clock.now()
+        if current.status != DiaryEntry.Status.CONFIRMED or _late(current, now):
+            raise LateCancellation
+        assert current.service is not None
+        # Free its own time first, so the new time may overlap the old one.
+        DiaryEntry.objects.filter(pk=current.pk).update(status=DiaryEntry.Status.CANCELLED)
+        _release_expired_holds(now)
+        person = _choose(service=current.service, practitioner=practitioner, start=start)
+        occupied = scheduling.occupied(start, selectors.timing(current.service))
+        current.practitioner = person
+        current.start = start
+        current.end = start + current.service.duration
+        current.occupied_start, current.occupied_end = occupied
+        current.status = DiaryEntry.Status.CONFIRMED
+        current.version += 1
+        current.calendar_sequence += 1
+        current.save()
+        if hasattr(current, "details"):
+            # The links live 30 days after the (new) appointment; reminders re-arm.
+            expires = current.end + TOKEN_LIFETIME_AFTER
+            BookingDetails.objects.filter(entry=current).update(manage_token_expires_at=expires)
+            ExtraManageToken.objects.filter(details__entry=current).update(expires_at=expires)
+            Reminder.objects.filter(entry=current).delete()
+            emails.send_rescheduled(entry=current)
+        return current
