@@ -54,6 +54,11 @@ class Service(models.Model):
     def duration(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.duration_minutes)
 
+    @property
+    def price_display(self) -> str:
+        pounds, pence = divmod(self.price_pence, 100)
+        return f"£{pounds}" if not pence else f"£{pounds}.{pence:02d}"
+
 
 class _WeeklyPeriod(models.Model):
     practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE)

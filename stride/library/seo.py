@@ -24,7 +24,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
             "site:home",
             "site:practitioners",
             "site:contact",
-            "site:book",
+            "booking:start",
             "site:privacy",
             "site:accessibility",
             "library:index",

@@ -8,7 +8,6 @@ urlpatterns = [
     path("practitioners/", views.practitioner_list, name="practitioners"),
     path("practitioners/<slug:slug>/", views.practitioner_detail, name="practitioner"),
     path("contact/", views.contact, name="contact"),
-    path("book/", views.book, name="book"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),

@@ -69,7 +69,6 @@ def clinic_page(template: str) -> Callable[[HttpRequest], HttpResponse]:
 
 
 contact = clinic_page("site/contact.html")
-book = clinic_page("site/book.html")
 privacy = clinic_page("site/privacy.html")
 accessibility = clinic_page("site/accessibility.html")
 

@@ -40,3 +40,36 @@ def test_the_manage_page_is_accessible_and_moves_a_booking_by_keyboard(page, sit
     page.keyboard.press("Enter")
     page.get_by_text("Your appointment has moved").wait_for()
     page.watch.assert_clean()
+
+
+def test_booking_online_works_without_javascript_and_passes_axe(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + "/book/")
+    page.get_by_role("link", name="Follow-up appointment").click()
+    page.get_by_role("heading", level=1).wait_for()
+    first_time = page.locator(".times a").first
+    first_time.click()
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("UK phone number").fill("07700 900123")
+    page.get_by_label("Date of birth").fill("1990-12-10")
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Book this appointment").click()
+    page.get_by_role("heading", name="Your appointment is booked").wait_for()
+    context.close()
+
+
+def test_the_booking_pages_pass_axe(page, site):
+    for path in ("/book/", "/book/follow-up/"):
+        page.goto(site.url + path)
+        results = Axe().run(
+            page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}
+        )
+        assert results.violations_count == 0, results.generate_report()
+    page.locator(".times a").first.click()
+    page.get_by_role("button", name="Book this appointment").click()  # empty: errors shown
+    page.get_by_role("alert").wait_for()
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
+    assert results.violations_count == 0, results.generate_report()
+    page.watch.assert_clean()

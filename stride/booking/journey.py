@@ -1,0 +1,161 @@
+"""Booking on the website, with no JavaScript: service, time, details, done.
+
+Each step is a plain page; the slot picker is days as headings and times as links.
+The form posts once: a hidden submission id makes a double click or a retried post
+land on the same booking. A hidden field that people never see catches form robots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from stride import clock
+from stride.booking import ratelimit, selectors, services, validation
+from stride.booking.models import DiaryEntry, Service
+from stride.site import selectors as site_selectors
+from stride.site.models import Practitioner
+from stride.site.pagecache import public_page
+
+DONE_KEY = "stride_booked"  # session: submission id -> reference
+
+
+@require_safe
+@public_page
+def start(request: HttpRequest) -> HttpResponse:
+    online = list(selectors.services_online())
+    by_phone = Service.objects.filter(is_active=True, bookable_online=False)
+    return render(request, "booking/start.html", {
+        "clinic": site_selectors.clinic_get(), "services": online, "by_phone": by_phone,
+    })  # fmt: skip
+
+
+def _service(slug: str) -> Service:
+    service = selectors.services_online().filter(slug=slug).first()
+    if service is None:
+        raise Http404("no such service")
+    return service
+
+
+def _practitioner(service: Service, slug: str | None) -> Practitioner | None:
+    if not slug or slug == "any":
+        return None
+    person = service.practitioners.filter(slug=slug, is_active=True).first()
+    if person is None:
+        raise Http404("no such practitioner")
+    return person
+
+
+@never_cache
+@require_safe
+def times(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _service(slug)
+    person = _practitioner(service, request.GET.get("practitioner"))
+    zone = selectors.clinic_zone()
+    today = clock.now().astimezone(zone).date()
+    try:
+        week = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        week = today
+    horizon = today + dt.timedelta(days=selectors.rules_get().horizon_days)
+    week = min(max(week, today), horizon)
+    week = week - dt.timedelta(days=week.weekday())  # from Monday
+    found = selectors.slots_available(
+        service=service, first_day=max(week, today), last_day=week + dt.timedelta(days=6),
+        practitioner=person,
+    )  # fmt: skip
+    days: dict[dt.date, list[tuple[dt.datetime, str]]] = {}
+    for slot in found:
+        local = slot.start.astimezone(zone)
+        days.setdefault(local.date(), []).append((local, slot.practitioner))
+    previous = week - dt.timedelta(days=7)
+    following = week + dt.timedelta(days=7)
+    return render(request, "booking/times.html", {
+        "clinic": site_selectors.clinic_get(), "service": service, "person": person,
+        "people": service.practitioners.filter(is_active=True),
+        "days": sorted(days.items()), "week": week, "zone": zone.key,
+        "previous": previous if previous + dt.timedelta(days=6) >= today else None,
+        "following": following if following <= horizon else None,
+        "choice": request.GET.get("practitioner") or "any",
+    })  # fmt: skip
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def details(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _service(slug)
+    zone = selectors.clinic_zone()
+    source = request.POST if request.method == "POST" else request.GET
+    problems: list[validation.Problem] = []
+    start = validation.parse_start(source.get("start", ""), zone, problems)
+    if start is None:
+        raise Http404("no such time")
+    person = _practitioner(service, source.get("practitioner"))
+    context = {
+        "clinic": site_selectors.clinic_get(), "service": service, "start": start,
+        "person": person, "practitioner": source.get("practitioner") or "any",
+        "submission": source.get("submission") or secrets.token_urlsafe(16),
+        "values": source, "errors": {},
+    }  # fmt: skip
+    if request.method != "POST":
+        return render(request, "booking/details.html", context)
+    submission = request.POST.get("submission", "")
+    done = request.session.get(DONE_KEY, {})
+    if submission and submission in done:  # a double click or a retried post
+        return HttpResponseRedirect(reverse("booking:done", args=[done[submission]]))
+    if request.POST.get("website"):  # the honeypot: people never see this field
+        return HttpResponseRedirect(reverse("booking:start"))
+    if ratelimit.hit("booking-ip", ratelimit.client_ip(request),
+                     limit=_limit(), window=3600):  # fmt: skip
+        context["errors"] = {None: "Too many attempts. Please call us to book."}
+        return render(request, "booking/details.html", context, status=429)
+    data = {
+        "service": service.slug, "practitioner": context["practitioner"],
+        "start": source.get("start"), "consent": request.POST.get("consent") == "yes",
+        "reason": request.POST.get("reason", ""),
+        "patient": {k: request.POST.get(k, "") for k in ("name", "email", "phone",
+                                                         "date_of_birth")},
+    }  # fmt: skip
+    parsed = validation.parse(data, zone=zone, today=clock.today(zone.key))
+    if parsed.problems or parsed.details is None:
+        context["errors"] = {(f or "").removeprefix("patient."): m for f, c, m in parsed.problems}
+        return render(request, "booking/details.html", context, status=400)
+    try:
+        booked = services.booking_create(
+            service=service, practitioner=person, start=start, details=parsed.details
+        )
+    except services.SlotUnavailable:
+        context["errors"] = {None: "Sorry, that time has just gone. Please choose another."}
+        context["gone"] = True
+        return render(request, "booking/details.html", context, status=409)
+    except services.Busy:
+        context["errors"] = {None: "We are busy. Please try again in a moment."}
+        return render(request, "booking/details.html", context, status=503)
+    done[submission] = booked.entry.reference
+    request.session[DONE_KEY] = done
+    return HttpResponseRedirect(reverse("booking:done", args=[booked.entry.reference]))
+
+
+def _limit() -> int:
+    from django.conf import settings
+
+    return int(settings.BOOKING_LIMIT_PER_IP)
+
+
+@never_cache
+@require_safe
+def done(request: HttpRequest, reference: str) -> HttpResponse:
+    if reference not in request.session.get(DONE_KEY, {}).values():
+        raise Http404("no such booking")
+    entry = DiaryEntry.objects.select_related("service", "practitioner").get(reference=reference)
+    zone = selectors.clinic_zone()
+    return render(request, "booking/done.html", {
+        "clinic": site_selectors.clinic_get(), "entry": entry,
+        "start": entry.start.astimezone(zone),
+    })  # fmt: skip

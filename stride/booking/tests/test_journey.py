@@ -1,0 +1,80 @@
+"""Booking on the website without JavaScript: service, time, details, done."""
+
+import re
+
+import pytest
+
+from stride.booking.models import DiaryEntry
+
+pytestmark = pytest.mark.usefixtures("demo_clinic", "now")  # Mon 1 June 2026 09:30 BST
+
+START = "2026-06-02T10:00:00+01:00"
+FORM = {"start": START, "practitioner": "tomasz-nowak", "submission": "s-1",
+        "name": "Ada Lovelace", "email": "ada@example.com", "phone": "07700 900123",
+        "date_of_birth": "1990-12-10", "consent": "yes", "reason": "Sore toe"}  # fmt: skip
+DETAILS = "/book/follow-up/details/"
+
+
+def test_the_start_page_lists_online_services_and_phone_only_ones(client):
+    html = client.get("/book/").content.decode()
+    assert 'href="/book/follow-up/"' in html
+    assert "30 minutes · £55" in html
+    assert "Ingrown toenail surgery: call" in html
+
+
+def test_the_time_picker_shows_days_as_headings_and_times_as_links(client):
+    html = client.get("/book/follow-up/", {"practitioner": "tomasz-nowak"}).content.decode()
+    assert "UK time (Europe/London)" in html
+    assert re.search(r"<h3 id=\"day-20260602\">Tuesday 2 June</h3>", html)
+    assert "start=2026-06-02T09%3A00%3A00%2B01%3A00&amp;practitioner=tomasz-nowak" in html
+    assert "Next week" in html
+    assert "Previous week" not in html  # nothing before today
+
+
+def test_a_valid_form_books_once_even_if_posted_twice(client):
+    first = client.post(DETAILS, FORM)
+    assert first.status_code == 302
+    assert first["Location"].startswith("/book/done/")
+    second = client.post(DETAILS, FORM)
+    assert second["Location"] == first["Location"]
+    assert DiaryEntry.objects.count() == 1
+    done = client.get(first["Location"]).content.decode()
+    assert "Your appointment is booked" in done
+    assert "Tuesday 2 June 2026 at 10:00" in done
+
+
+def test_errors_are_shown_next_to_their_fields_and_nothing_is_booked(client):
+    response = client.post(DETAILS, {**FORM, "email": "nope", "consent": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="email-error"' in html
+    assert 'aria-invalid="true" aria-describedby="consent-error"' in html
+    assert 'value="Ada Lovelace"' in html  # what was typed is kept
+    assert DiaryEntry.objects.count() == 0
+
+
+def test_the_honeypot_catches_robots(client):
+    response = client.post(DETAILS, {**FORM, "website": "http://spam.example"})
+    assert response.status_code == 302
+    assert DiaryEntry.objects.count() == 0
+
+
+def test_a_time_taken_meanwhile_says_so_and_links_to_other_times(client):
+    client.post(DETAILS, FORM)
+    other = client.post(DETAILS, {**FORM, "submission": "s-2", "email": "bob@example.com",
+                                  "name": "Bob"})  # fmt: skip
+    assert other.status_code == 409
+    assert "that time has just gone" in other.content.decode()
+    assert DiaryEntry.objects.count() == 1
+
+
+def test_the_done_page_is_only_for_the_person_who_booked(client):
+    location = client.post(DETAILS, FORM)["Location"]
+    from django.test import Client
+
+    assert Client().get(location).status_code == 404
+
+
+def test_unknown_services_and_times_are_404(client):
+    assert client.get("/book/nail-surgery/").status_code == 404
+    assert client.get(DETAILS, {"start": "soon"}).status_code == 404
