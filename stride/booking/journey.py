@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -112,7 +113,7 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     if request.POST.get("website"):  # the honeypot: people never see this field
         return HttpResponseRedirect(reverse("booking:start"))
     if ratelimit.hit("booking-ip", ratelimit.client_ip(request),
-                     limit=_limit(), window=3600):  # fmt: skip
+                     limit=settings.BOOKING_LIMIT_PER_IP, window=3600):  # fmt: skip
         context["errors"] = {None: "Too many attempts. Please call us to book."}
         return render(request, "booking/details.html", context, status=429)
     data = {
@@ -140,12 +141,6 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     done[submission] = booked.entry.reference
     request.session[DONE_KEY] = done
     return HttpResponseRedirect(reverse("booking:done", args=[booked.entry.reference]))
-
-
-def _limit() -> int:
-    from django.conf import settings
-
-    return int(settings.BOOKING_LIMIT_PER_IP)
 
 
 @never_cache

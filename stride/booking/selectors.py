@@ -75,6 +75,27 @@ class Inputs:
     closures: tuple[tuple[dt.datetime, dt.datetime], ...]
     now: dt.datetime
 
+    # The three questions the booking code asks the core, each with these inputs.
+    def offered(self, first_day: dt.date, last_day: dt.date) -> list[scheduling.Slot]:
+        return scheduling.slots(
+            schedules=self.schedules, service=self.service, rules=self.rules,
+            closed_days=self.closed_days, closures=self.closures,
+            first_day=first_day, last_day=last_day, now=self.now,
+        )  # fmt: skip
+
+    def bookable(self, start: dt.datetime, practitioner: str) -> bool:
+        return scheduling.is_bookable(
+            start=start, practitioner=practitioner, schedules=self.schedules,
+            service=self.service, rules=self.rules, closed_days=self.closed_days,
+            closures=self.closures, now=self.now,
+        )  # fmt: skip
+
+    def first_free(self, start: dt.datetime) -> str | None:
+        return scheduling.first_available(
+            start=start, schedules=self.schedules, service=self.service, rules=self.rules,
+            closed_days=self.closed_days, closures=self.closures, now=self.now,
+        )  # fmt: skip
+
 
 def _window(
     first_day: dt.date, last_day: dt.date, zone: ZoneInfo
@@ -211,11 +232,7 @@ def slots_available(
     inputs = availability_inputs(
         service=service, first_day=first_day, last_day=last_day, practitioner=practitioner
     )
-    return scheduling.slots(
-        schedules=inputs.schedules, service=inputs.service, rules=inputs.rules,
-        closed_days=inputs.closed_days, closures=inputs.closures,
-        first_day=first_day, last_day=last_day, now=inputs.now,
-    )  # fmt: skip
+    return inputs.offered(first_day, last_day)
 
 
 def booking_by_token(*, reference: str, token: str) -> DiaryEntry | None:

@@ -127,17 +127,10 @@ def _choose(
         service=service, first_day=day, last_day=day, practitioner=practitioner
     )
     if practitioner is not None:
-        if not scheduling.is_bookable(
-            start=start, practitioner=practitioner.slug, schedules=inputs.schedules,
-            service=inputs.service, rules=inputs.rules, closed_days=inputs.closed_days,
-            closures=inputs.closures, now=inputs.now,
-        ):  # fmt: skip
+        if not inputs.bookable(start, practitioner.slug):
             raise SlotUnavailable
         return practitioner
-    chosen = scheduling.first_available(
-        start=start, schedules=inputs.schedules, service=inputs.service, rules=inputs.rules,
-        closed_days=inputs.closed_days, closures=inputs.closures, now=inputs.now,
-    )  # fmt: skip
+    chosen = inputs.first_free(start)
     if chosen is None:
         raise SlotUnavailable
     return Practitioner.objects.get(slug=chosen)

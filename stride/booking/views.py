@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stride import clock
 from stride.booking import selectors, services
 from stride.booking.models import BookingDetails, DiaryEntry, ExtraManageToken
 from stride.site import selectors as site_selectors
@@ -39,10 +40,12 @@ def manage_start(request: HttpRequest) -> HttpResponse:
         digest = services.token_hash(token)
         details = (
             BookingDetails.objects.select_related("entry")
-            .filter(manage_token_hash=digest, manage_token_expires_at__gt=_now())
+            .filter(manage_token_hash=digest, manage_token_expires_at__gt=clock.now())
             .first()
         )
-        extra = ExtraManageToken.objects.filter(token_hash=digest, expires_at__gt=_now()).first()
+        extra = ExtraManageToken.objects.filter(
+            token_hash=digest, expires_at__gt=clock.now()
+        ).first()
         if details is None and extra is not None:
             details = extra.details
     if details is None:
@@ -52,12 +55,6 @@ def manage_start(request: HttpRequest) -> HttpResponse:
     request.session.set_expiry(SESSION_SECONDS)
     url = reverse("booking:manage", kwargs={"reference": details.entry.reference})
     return _private(HttpResponseRedirect(url), referrer="no-referrer")
-
-
-def _now() -> dt.datetime:
-    from stride import clock
-
-    return clock.now()
 
 
 def _entry(request: HttpRequest, reference: str) -> DiaryEntry:
@@ -81,7 +78,7 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
     zone = selectors.clinic_zone()
     times = []
     if services.can_change(entry) and entry.service:
-        day = max(entry.start.astimezone(zone).date(), _now().astimezone(zone).date())
+        day = max(entry.start.astimezone(zone).date(), clock.now().astimezone(zone).date())
         found = selectors.slots_available(
             service=entry.service, first_day=day, last_day=day + dt.timedelta(days=14),
             practitioner=entry.practitioner,
