@@ -70,3 +70,24 @@ def send_rescheduled(*, entry: DiaryEntry) -> None:
 
 def send_cancelled(*, entry: DiaryEntry) -> None:
     _after_commit(entry, "cancelled", None, cancel=True)
+
+
+def send_message(*, kind: str, to: str, context: dict[str, Any]) -> None:
+    """A plain and HTML email with no calendar file (the waitlist's), after commit."""
+
+    def send() -> None:
+        clinic = site_selectors.clinic_get()
+        full = {"clinic": clinic, **context}
+        subject = render_to_string(f"booking/email/{kind}_subject.txt", full).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"booking/email/{kind}.txt", full),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            reply_to=[clinic.email],
+        )
+        message.attach_alternative(render_to_string(f"booking/email/{kind}.html", full),
+                                   "text/html")  # fmt: skip
+        message.send()
+
+    transaction.on_commit(send, robust=True)

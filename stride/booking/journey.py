@@ -37,14 +37,14 @@ def start(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def _service(slug: str) -> Service:
+def online_service(slug: str) -> Service:
     service = selectors.services_online().filter(slug=slug).first()
     if service is None:
         raise Http404("no such service")
     return service
 
 
-def _practitioner(service: Service, slug: str | None) -> Practitioner | None:
+def service_practitioner(service: Service, slug: str | None) -> Practitioner | None:
     if not slug or slug == "any":
         return None
     person = service.practitioners.filter(slug=slug, is_active=True).first()
@@ -56,8 +56,8 @@ def _practitioner(service: Service, slug: str | None) -> Practitioner | None:
 @never_cache
 @require_safe
 def times(request: HttpRequest, slug: str) -> HttpResponse:
-    service = _service(slug)
-    person = _practitioner(service, request.GET.get("practitioner"))
+    service = online_service(slug)
+    person = service_practitioner(service, request.GET.get("practitioner"))
     zone = selectors.clinic_zone()
     today = clock.now().astimezone(zone).date()
     try:
@@ -90,14 +90,14 @@ def times(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def details(request: HttpRequest, slug: str) -> HttpResponse:
-    service = _service(slug)
+    service = online_service(slug)
     zone = selectors.clinic_zone()
     source = request.POST if request.method == "POST" else request.GET
     problems: list[validation.Problem] = []
     start = validation.parse_start(source.get("start", ""), zone, problems)
     if start is None:
         raise Http404("no such time")
-    person = _practitioner(service, source.get("practitioner"))
+    person = service_practitioner(service, source.get("practitioner"))
     context = {
         "clinic": site_selectors.clinic_get(), "service": service, "start": start,
         "person": person, "practitioner": source.get("practitioner") or "any",

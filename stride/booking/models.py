@@ -340,3 +340,84 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours_before}h reminder for {self.entry}"
+
+
+class WaitlistRequest(models.Model):
+    """A patient waiting for a time: a service, perhaps one practitioner, between two dates.
+
+    First come, first offered. One offer at a time; a missed or declined offer keeps the
+    place (that time is not offered to them again) until ``MAX_MISSED`` have gone by.
+    """
+
+    MAX_MISSED = 3
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offer open"
+        BOOKED = "booked", "Booked"
+        LEFT = "left", "Left the waitlist"
+        ENDED = "ended", "Ended"
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="waitlist")
+    practitioner = models.ForeignKey(
+        Practitioner, null=True, blank=True, on_delete=models.PROTECT, related_name="waitlist"
+    )
+    earliest = models.DateField()
+    latest = models.DateField()
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, help_text="E.164, e.g. +447700900123")
+    date_of_birth = models.DateField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
+    missed = models.PositiveSmallIntegerField(default=0)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latest__gte=F("earliest")), name="waitlist_latest_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Waitlist for {self.service} from {self.earliest:%Y-%m-%d}"
+
+
+class WaitlistOffer(models.Model):
+    """A time held for one waitlist request: the hold is a diary entry of its own."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    request = models.ForeignKey(WaitlistRequest, on_delete=models.CASCADE, related_name="offers")
+    hold = models.OneToOneField(DiaryEntry, on_delete=models.PROTECT, related_name="offer")
+    start = models.DateTimeField()
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT)
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    booking = models.ForeignKey(
+        DiaryEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="open"), name="one_open_offer_per_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer of {self.start:%Y-%m-%d %H:%M} to {self.request}"

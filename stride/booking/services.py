@@ -102,7 +102,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _release_expired_holds(now: dt.datetime) -> None:
+def _offer_freed_time() -> None:
+    """Once the change commits, the waitlist gets a chance at the time it freed."""
+    from stride.booking import waitlist  # waitlist builds on these services
+
+    transaction.on_commit(waitlist.offer_free_times, robust=True)
+
+
+def release_expired_holds(now: dt.datetime) -> None:
     """A constraint cannot mention the time, so expired holds are released here."""
     DiaryEntry.objects.filter(
         kind=DiaryEntry.Kind.HOLD, status=DiaryEntry.Status.CONFIRMED, hold_expires_at__lte=now
@@ -119,7 +126,7 @@ def _strong_match(details: PatientDetails) -> Patient | None:
     return next((p for p in candidates if " ".join(p.name.lower().split()) == wanted), None)
 
 
-def _choose(
+def choose_practitioner(
     *, service: Service, practitioner: Practitioner | None, start: dt.datetime
 ) -> Practitioner:
     day = start.astimezone(selectors.clinic_zone()).date()
@@ -151,38 +158,54 @@ def booking_create(
     stayed locked.
     """
     with diary_write():
-        now = clock.now()
-        _release_expired_holds(now)
-        person = _choose(service=service, practitioner=practitioner, start=start)
-        occupied = scheduling.occupied(start, selectors.timing(service))
-        entry = DiaryEntry.objects.create(
-            kind=DiaryEntry.Kind.APPOINTMENT,
-            practitioner=person,
-            service=service,
-            start=start,
-            end=start + service.duration,
-            occupied_start=occupied[0],
-            occupied_end=occupied[1],
-            channel=channel,
-            reference=new_reference(),
-            calendar_uid=f"{secrets.token_hex(16)}@stride",
-        )
-        token = token or secrets.token_urlsafe(24)  # 192 bits
-        BookingDetails.objects.create(
-            entry=entry,
-            patient=_strong_match(details),
-            name=details.name,
-            email=details.email,
-            phone=details.phone,
-            date_of_birth=details.date_of_birth,
-            booked_by_name=details.booked_by_name,
-            booked_by_relationship=details.booked_by_relationship,
-            reason=details.reason,
-            assessment_summary=details.assessment_summary,
-            manage_token_hash=token_hash(token),
-            manage_token_expires_at=entry.end + TOKEN_LIFETIME_AFTER,
-        )
-        emails.send_confirmation(entry=entry, manage_url=manage_url(token))
+        release_expired_holds(clock.now())
+        return book_in_transaction(
+            service=service, practitioner=practitioner, start=start, details=details,
+            channel=channel, token=token,
+        )  # fmt: skip
+
+
+def book_in_transaction(
+    *,
+    service: Service,
+    practitioner: Practitioner | None,
+    start: dt.datetime,
+    details: PatientDetails,
+    channel: str = DiaryEntry.Channel.ONLINE,
+    token: str | None = None,
+) -> Booked:
+    """The guarded write itself; the caller holds ``diary_write()`` (waitlist acceptance
+    frees its hold and books in the same transaction)."""
+    person = choose_practitioner(service=service, practitioner=practitioner, start=start)
+    occupied = scheduling.occupied(start, selectors.timing(service))
+    entry = DiaryEntry.objects.create(
+        kind=DiaryEntry.Kind.APPOINTMENT,
+        practitioner=person,
+        service=service,
+        start=start,
+        end=start + service.duration,
+        occupied_start=occupied[0],
+        occupied_end=occupied[1],
+        channel=channel,
+        reference=new_reference(),
+        calendar_uid=f"{secrets.token_hex(16)}@stride",
+    )
+    token = token or secrets.token_urlsafe(24)  # 192 bits
+    BookingDetails.objects.create(
+        entry=entry,
+        patient=_strong_match(details),
+        name=details.name,
+        email=details.email,
+        phone=details.phone,
+        date_of_birth=details.date_of_birth,
+        booked_by_name=details.booked_by_name,
+        booked_by_relationship=details.booked_by_relationship,
+        reason=details.reason,
+        assessment_summary=details.assessment_summary,
+        manage_token_hash=token_hash(token),
+        manage_token_expires_at=entry.end + TOKEN_LIFETIME_AFTER,
+    )
+    emails.send_confirmation(entry=entry, manage_url=manage_url(token))
     return Booked(entry=entry, manage_token=token)
 
 
@@ -193,7 +216,7 @@ def block_create(
     if end <= start:
         raise ValueError("a block must end after it starts")
     with diary_write():
-        _release_expired_holds(clock.now())
+        release_expired_holds(clock.now())
         clash = DiaryEntry.objects.filter(
             practitioner=practitioner, status=DiaryEntry.Status.CONFIRMED,
             occupied_start__lt=end, occupied_end__gt=start,
@@ -245,6 +268,7 @@ def booking_cancel(
         current.save()
         if hasattr(current, "details"):
             emails.send_cancelled(entry=current)
+        _offer_freed_time()
         return current
 
 
@@ -260,8 +284,10 @@ def booking_reschedule(
         assert current.service is not None
         # Free its own time first, so the new time may overlap the old one.
         DiaryEntry.objects.filter(pk=current.pk).update(status=DiaryEntry.Status.CANCELLED)
-        _release_expired_holds(now)
-        person = _choose(service=current.service, practitioner=practitioner, start=start)
+        release_expired_holds(now)
+        person = choose_practitioner(
+            service=current.service, practitioner=practitioner, start=start
+        )
         occupied = scheduling.occupied(start, selectors.timing(current.service))
         current.practitioner = person
         current.start = start
@@ -278,4 +304,5 @@ def booking_reschedule(
             ExtraManageToken.objects.filter(details__entry=current).update(expires_at=expires)
             Reminder.objects.filter(entry=current).delete()
             emails.send_rescheduled(entry=current)
+        _offer_freed_time()
         return current

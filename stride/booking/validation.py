@@ -109,6 +109,29 @@ def parse(data: Any, *, zone: ZoneInfo, today: dt.date) -> Request:
     if not isinstance(patient, dict):
         problems.append(("patient", "required", "Give the patient's details."))
         return out
+    person = parse_patient(patient, today=today, problems=problems)
+    booked_by = data.get("booked_by") or {}
+    if not isinstance(booked_by, dict):
+        problems.append(("booked_by", "invalid_type", "Give who is booking as an object."))
+        booked_by = {}
+    by_name = _text(booked_by, "name", "booked_by.name", MAX_NAME, problems)
+    by_rel = _text(booked_by, "relationship", "booked_by.relationship", 60, problems)
+    reason = _text(data, "reason", "reason", MAX_REASON, problems)
+    summary = _text(data, "assessment_summary", "assessment_summary", MAX_SUMMARY, problems)
+    if not problems and person is not None:
+        out.details = PatientDetails(
+            name=person.name, email=person.email, phone=person.phone,
+            date_of_birth=person.date_of_birth, booked_by_name=by_name,
+            booked_by_relationship=by_rel, reason=reason, assessment_summary=summary,
+        )  # fmt: skip
+    return out
+
+
+def parse_patient(
+    patient: dict[str, Any], *, today: dt.date, problems: list[Problem]
+) -> PatientDetails | None:
+    """Name, email, UK phone and date of birth; None (and problems) if any is wrong."""
+    before = len(problems)
     name = _text(patient, "name", "patient.name", MAX_NAME, problems, required=True)
     email = _text(patient, "email", "patient.email", 254, problems, required=True)
     if email:
@@ -129,17 +152,6 @@ def parse(data: Any, *, zone: ZoneInfo, today: dt.date) -> Request:
             )
         if dob and not (dt.date(1900, 1, 1) <= dob <= today):
             problems.append(("patient.date_of_birth", "out_of_range", "Check the date of birth."))
-    booked_by = data.get("booked_by") or {}
-    if not isinstance(booked_by, dict):
-        problems.append(("booked_by", "invalid_type", "Give who is booking as an object."))
-        booked_by = {}
-    by_name = _text(booked_by, "name", "booked_by.name", MAX_NAME, problems)
-    by_rel = _text(booked_by, "relationship", "booked_by.relationship", 60, problems)
-    reason = _text(data, "reason", "reason", MAX_REASON, problems)
-    summary = _text(data, "assessment_summary", "assessment_summary", MAX_SUMMARY, problems)
-    if not problems and dob is not None:
-        out.details = PatientDetails(
-            name=name, email=email, phone=phone, date_of_birth=dob, booked_by_name=by_name,
-            booked_by_relationship=by_rel, reason=reason, assessment_summary=summary,
-        )  # fmt: skip
-    return out
+    if len(problems) > before or dob is None:
+        return None
+    return PatientDetails(name=name, email=email, phone=phone, date_of_birth=dob)

@@ -21,7 +21,7 @@ SESSION_KEY = "stride_manage"
 SESSION_SECONDS = 60 * 60
 
 
-def _private(response: HttpResponse, referrer: str = "same-origin") -> HttpResponse:
+def private(response: HttpResponse, referrer: str = "same-origin") -> HttpResponse:
     # The address with the token is answered with no-referrer; the pages after it
     # send their own origin, which Django's CSRF check needs on a form post (with
     # no-referrer, browsers send "Origin: null").
@@ -54,7 +54,7 @@ def manage_start(request: HttpRequest) -> HttpResponse:
     request.session[SESSION_KEY] = details.entry.pk
     request.session.set_expiry(SESSION_SECONDS)
     url = reverse("booking:manage", kwargs={"reference": details.entry.reference})
-    return _private(HttpResponseRedirect(url), referrer="no-referrer")
+    return private(HttpResponseRedirect(url), referrer="no-referrer")
 
 
 def _entry(request: HttpRequest, reference: str) -> DiaryEntry:
@@ -91,7 +91,7 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
         "times": [t.astimezone(zone) for t in times],
         "clinic": site_selectors.clinic_get(),
     }
-    return _private(render(request, "booking/manage.html", context))
+    return private(render(request, "booking/manage.html", context))
 
 
 @require_POST
@@ -104,7 +104,7 @@ def manage_cancel(request: HttpRequest, reference: str) -> HttpResponse:
         phone = site_selectors.clinic_get().phone
         messages.error(request, f"It is too close to your appointment to cancel online. "
                                 f"Please call us on {phone}.")  # fmt: skip
-    return _private(HttpResponseRedirect(reverse("booking:manage", args=[reference])))
+    return private(HttpResponseRedirect(reverse("booking:manage", args=[reference])))
 
 
 @require_POST
@@ -117,7 +117,7 @@ def manage_reschedule(request: HttpRequest, reference: str) -> HttpResponse:
             raise ValueError
     except ValueError:
         messages.error(request, "Choose one of the times listed.")
-        return _private(HttpResponseRedirect(reverse("booking:manage", args=[reference])))
+        return private(HttpResponseRedirect(reverse("booking:manage", args=[reference])))
     try:
         services.booking_reschedule(entry=entry, start=start, practitioner=entry.practitioner)
         messages.success(request, "Your appointment has moved. We have emailed you the new time.")
@@ -127,4 +127,4 @@ def manage_reschedule(request: HttpRequest, reference: str) -> HttpResponse:
         phone = site_selectors.clinic_get().phone
         messages.error(request, f"It is too close to your appointment to move it online. "
                                 f"Please call us on {phone}.")  # fmt: skip
-    return _private(HttpResponseRedirect(reverse("booking:manage", args=[reference])))
+    return private(HttpResponseRedirect(reverse("booking:manage", args=[reference])))
