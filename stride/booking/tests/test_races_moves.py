@@ -90,7 +90,8 @@ def test_a_reschedule_and_new_bookings_racing_give_the_time_once_and_lose_nothin
     # Either it moved, or it is still confirmed at its old time: never lost.
     assert moving.status == "confirmed"
     assert moving.start in (SLOT, SLOT + dt.timedelta(hours=4))
-    assert DiaryEntry.objects.filter(status="confirmed").count() == 2
+    moved = moving.start == SLOT
+    assert DiaryEntry.objects.filter(status="confirmed").count() == (1 if moved else 2)
 
 
 def test_a_storm_of_accepts_and_a_decline_settle_the_offer_once(clinic, service, tomasz):
@@ -120,4 +121,5 @@ def test_a_storm_of_accepts_and_a_decline_settle_the_offer_once(clinic, service,
     assert offer.status == won[0]
     appointments = DiaryEntry.objects.filter(kind="appointment", status="confirmed", start=SLOT)
     assert appointments.count() == (1 if won == ["accepted"] else 0)
-    assert not DiaryEntry.objects.filter(kind="hold", status="confirmed").exists()
+    # The offered time is no longer held (a decline may pass another time on to them).
+    assert not DiaryEntry.objects.filter(kind="hold", status="confirmed", start=SLOT).exists()
