@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("stride.site.urls")),
     path("", include("stride.library.urls")),
     path("", include("stride.booking.urls")),
+    path("", include("stride.assessment.urls")),
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("robots.txt", seo.robots, name="robots"),
     path("admin/", admin.site.urls),

@@ -11,14 +11,16 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stride import clock
-from stride.booking import ratelimit, selectors, services, validation
+from stride.assessment.models import count as count_usage
+from stride.booking import handoff, ratelimit, selectors, services, validation
 from stride.booking.models import DiaryEntry, Service
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
@@ -54,14 +56,18 @@ def service_practitioner(service: Service, slug: str | None) -> Practitioner | N
 
 
 @never_cache
-@require_safe
+@sensitive_post_parameters()
+@require_http_methods(["GET", "HEAD", "POST"])
 def times(request: HttpRequest, slug: str) -> HttpResponse:
+    """The slot picker. Posted from the self-assessment, it carries the signed hand-off
+    along as a form field: the times are then buttons in one form, not links."""
     service = online_service(slug)
-    person = service_practitioner(service, request.GET.get("practitioner"))
+    source = request.POST if request.method == "POST" else request.GET
+    person = service_practitioner(service, source.get("practitioner"))
     zone = selectors.clinic_zone()
     today = clock.now().astimezone(zone).date()
     try:
-        week = dt.date.fromisoformat(request.GET.get("week", ""))
+        week = dt.date.fromisoformat(source.get("week", ""))
     except ValueError:
         week = today
     horizon = today + dt.timedelta(days=selectors.rules_get().horizon_days)
@@ -83,16 +89,23 @@ def times(request: HttpRequest, slug: str) -> HttpResponse:
         "days": sorted(days.items()), "week": week, "zone": zone.key,
         "previous": previous if previous + dt.timedelta(days=6) >= today else None,
         "following": following if following <= horizon else None,
-        "choice": request.GET.get("practitioner") or "any",
+        "choice": source.get("practitioner") or "any",
+        "handoff": source.get("handoff", "") if handoff.loads(source.get("handoff", "")) else "",
     })  # fmt: skip
 
 
 @never_cache
+@sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def details(request: HttpRequest, slug: str) -> HttpResponse:
     service = online_service(slug)
     zone = selectors.clinic_zone()
-    source = request.POST if request.method == "POST" else request.GET
+    source: QueryDict = request.POST if request.method == "POST" else request.GET
+    if "pick" in source:  # a time button from the picker: "<start> <practitioner>"
+        source = source.copy()
+        start_text, _, who = str(source.get("pick", "")).partition(" ")
+        source["start"], source["practitioner"] = start_text, who or "any"
+    carried = handoff.loads(source.get("handoff", ""))
     problems: list[validation.Problem] = []
     start = validation.parse_start(source.get("start", ""), zone, problems)
     if start is None:
@@ -102,9 +115,10 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
         "clinic": site_selectors.clinic_get(), "service": service, "start": start,
         "person": person, "practitioner": source.get("practitioner") or "any",
         "submission": source.get("submission") or secrets.token_urlsafe(16),
-        "values": source, "errors": {},
+        "values": source, "errors": {}, "carried": carried,
+        "handoff": source.get("handoff", "") if carried else "",
     }  # fmt: skip
-    if request.method != "POST":
+    if request.method != "POST" or "pick" in request.POST:
         return render(request, "booking/details.html", context)
     submission = request.POST.get("submission", "")
     done = request.session.get(DONE_KEY, {})
@@ -120,6 +134,8 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
         "service": service.slug, "practitioner": context["practitioner"],
         "start": source.get("start"), "consent": request.POST.get("consent") == "yes",
         "reason": request.POST.get("reason", ""),
+        "assessment_summary": carried.summary
+        if carried and request.POST.get("share_summary") == "yes" else "",
         "patient": {k: request.POST.get(k, "") for k in ("name", "email", "phone",
                                                          "date_of_birth")},
     }  # fmt: skip
@@ -138,6 +154,8 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     except services.Busy:
         context["errors"] = {None: "We are busy. Please try again in a moment."}
         return render(request, "booking/details.html", context, status=503)
+    if carried:  # an anonymous daily count; nothing about the person
+        count_usage("booked", clock.today(zone.key))
     done[submission] = booked.entry.reference
     request.session[DONE_KEY] = done
     return HttpResponseRedirect(reverse("booking:done", args=[booked.entry.reference]))

@@ -421,3 +421,28 @@ class WaitlistOffer(models.Model):
 
     def __str__(self) -> str:
         return f"Offer of {self.start:%Y-%m-%d %H:%M} to {self.request}"
+
+
+def _condition_choices() -> list[tuple[str, str]]:
+    from stride import knowledge
+
+    return [(slug, c["name"]) for slug, c in sorted(knowledge.conditions().items())]
+
+
+class ConditionService(models.Model):
+    """The service the self-assessment suggests when this condition leads the results."""
+
+    condition = models.CharField(max_length=80, unique=True, choices=_condition_choices)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="conditions")
+    same_day = models.BooleanField(
+        default=False,
+        help_text="The clinic can see this the same day even when the advice is urgent "
+        "(e.g. an infected ingrown toenail). Red-flag advice is never overridden.",
+    )
+
+    class Meta:
+        ordering = ["condition"]
+        verbose_name = "service for a condition"
+
+    def __str__(self) -> str:
+        return f"{self.get_condition_display()} → {self.service}"

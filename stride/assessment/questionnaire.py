@@ -1,0 +1,197 @@
+"""The questionnaire's steps, with its whole state in a signed value the browser keeps.
+
+Nothing is stored on the server: each form post carries the state (signed, so it
+cannot be altered, and dated, so an old one expires), the engine answers, and the
+next page is drawn from the result. The state holds the answers, the questions in
+the order they were asked (for Back), the red-flag rules whose advice has been shown
+and acknowledged, and the most urgent advice shown so far, which never goes away:
+results never show less urgent advice than the person has already seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from django.core import signing
+
+from stride import knowledge
+from stride.core.assessment import Result
+from stride.core.assessment.engine import fired_rules
+from stride.core.assessment.model import Rule, urgency
+from stride.knowledge import assessment_kb
+
+SALT = "stride.assessment.questionnaire"
+MAX_AGE_SECONDS = 3 * 60 * 60
+SEXES = {
+    "female": "Female",
+    "male": "Male",
+    "other": "Other",
+    "unspecified": "I would rather not say",
+}
+MAX_QUESTIONS = 40  # a safety stop; the engine settles long before this
+
+
+class BadState(Exception):
+    """The state was altered, is from another site, or has expired."""
+
+
+@dataclass
+class Advice:
+    level: str
+    destination: str
+    advice: str
+    reasons: list[str]
+    from_rule: bool = False  # red-flag advice: booking online is not offered
+
+
+@dataclass
+class State:
+    age: int
+    sex: str
+    region: str
+    places: list[str] | None = None  # the loc.* findings chosen; None until asked
+    answers: dict[str, bool] = field(default_factory=dict)
+    not_sure: list[str] = field(default_factory=list)
+    history: list[str] = field(default_factory=list)  # questions, in the order answered
+    question: str | None = None  # the question on screen
+    acknowledged: list[str] = field(default_factory=list)  # red-flag rules seen and read
+    seen: Advice | None = None  # the most urgent advice shown so far
+    counted: list[str] = field(default_factory=list)  # usage counts already made
+
+    @property
+    def asked(self) -> int:
+        return len(self.history)
+
+    def engine_answers(self) -> dict[str, bool]:
+        out = dict.fromkeys(self.places or (), True)
+        out.update(self.answers)
+        return out
+
+
+def dumps(state: State) -> str:
+    return signing.dumps(asdict(state), salt=SALT, compress=True)
+
+
+def loads(token: str) -> State:
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+        seen = data.pop("seen", None)
+        state = State(**data)
+        state.seen = Advice(**seen) if seen else None
+    except (signing.BadSignature, TypeError, ValueError) as error:
+        raise BadState from error
+    known = set(assessment_kb.finding_ids())
+    if not set(state.answers) | set(state.not_sure) | set(state.places or ()) <= known:
+        raise BadState
+    return state
+
+
+def region(slug: str) -> knowledge.Region | None:
+    return next((r for r in knowledge.regions() if r.slug == slug), None)
+
+
+def result_of(state: State) -> Result:
+    from stride.assessment import selectors
+
+    return selectors.assessment_result(
+        age=state.age, sex=state.sex, answers=state.engine_answers(), not_sure=state.not_sure
+    )
+
+
+def new_red_flags(state: State) -> list[Rule]:
+    """Rules that fire on these answers and whose advice the person has not yet read."""
+    kb = assessment_kb.knowledge_base()
+    fired = fired_rules(kb, state.age, state.engine_answers())
+    return [r for r in fired if r.id not in state.acknowledged]
+
+
+def remember(state: State, advice: Advice) -> None:
+    """Keep the most urgent advice shown (the first of equals: it was read first)."""
+    if state.seen is None or urgency(advice.level) < urgency(state.seen.level):
+        state.seen = advice
+
+
+def red_flag_advice(rules: list[Rule]) -> Advice:
+    most = min(rules, key=lambda r: (urgency(r.level), r.id))
+    return Advice(
+        level=most.level, destination=most.destination, advice=most.advice,
+        reasons=[r.reason for r in sorted(rules, key=lambda r: (urgency(r.level), r.id))],
+        from_rule=True,
+    )  # fmt: skip
+
+
+def shown_advice(state: State, result: Result) -> Advice:
+    """What the results lead with: the result's triage, or more urgent advice seen before."""
+    current = Advice(
+        level=result.triage.level, destination=result.triage.destination,
+        advice=result.triage.advice, reasons=[r.text for r in result.triage.reasons],
+        from_rule=any(r.rule for r in result.triage.reasons),
+    )  # fmt: skip
+    if state.seen is not None and urgency(state.seen.level) < urgency(current.level):
+        return state.seen
+    return current
+
+
+def answer(state: State, value: bool | None) -> None:
+    """Record the answer to the question on screen (None: "not sure")."""
+    finding = state.question
+    if finding is None:
+        return
+    state.answers.pop(finding, None)
+    if finding in state.not_sure:
+        state.not_sure.remove(finding)
+    if value is None:
+        state.not_sure.append(finding)
+    else:
+        state.answers[finding] = value
+    if finding in state.history:
+        state.history.remove(finding)
+    state.history.append(finding)
+    state.question = None
+
+
+def back(state: State) -> str | None:
+    """Undo the last answer and put its question back on screen; earlier answers stay.
+
+    Returns the answer being changed ("yes", "no", "not_sure") to show it selected.
+    """
+    if not state.history:
+        state.places = None  # back to "where does it hurt?"
+        state.question = None
+        return None
+    finding = state.history.pop()
+    previous = "not_sure" if finding in state.not_sure else (
+        "yes" if state.answers.get(finding) else "no"
+    )  # fmt: skip
+    state.answers.pop(finding, None)
+    if finding in state.not_sure:
+        state.not_sure.remove(finding)
+    state.question = finding
+    return previous
+
+
+def summary(state: State, result: Result, today: dt.date) -> str:
+    """Plain words for the practitioner, carried into a booking if the person agrees."""
+    words = assessment_kb.wording()
+    advice = shown_advice(state, result)
+    place = region(state.region)
+    lines = [
+        f"Self-assessment answered online on {today:%d %B %Y} (not a diagnosis).",
+        f"Age {state.age}; sex: {SEXES.get(state.sex, state.sex).lower()}; "
+        f"area: {place.name.lower() if place else state.region}.",
+    ]
+    if state.places:
+        lines.append("Where: " + "; ".join(words[p]["yes"] for p in state.places))
+    told = [words[f]["yes" if state.answers[f] else "no"] for f in state.history
+            if f in state.answers]  # fmt: skip
+    if told:
+        lines.append("Answers: " + " ".join(told))
+    unsure = [words[f]["question"] for f in state.history if f in state.not_sure]
+    if unsure:
+        lines.append("Not sure: " + " ".join(unsure))
+    likely = [f"{c.name} ({round(c.probability * 100)} in 100)" for c in result.conditions[:3]]
+    lines.append("Most likely by the answers: " + ", ".join(likely) + ".")
+    lines.append(f"Advice shown: {advice.level.replace('_', ' ')} ({advice.advice})")
+    text = "\n".join(lines)
+    return text if len(text) <= 4000 else text[:3990].rsplit(" ", 1)[0] + " …"

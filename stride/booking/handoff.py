@@ -1,0 +1,66 @@
+"""From the self-assessment to booking: which service to suggest, and the summary the
+person may choose to share, carried in a signed form field (never in the address,
+never stored unless they book and agree)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core import signing
+
+from stride.booking import selectors
+from stride.booking.models import ConditionService, Service
+
+SALT = "stride.booking.handoff"
+MAX_AGE_SECONDS = 3 * 60 * 60
+BOOKABLE_LEVELS = ("appointment", "self_care")
+
+
+@dataclass(frozen=True)
+class Handoff:
+    service: str
+    summary: str
+
+
+def dumps(handoff: Handoff) -> str:
+    return signing.dumps({"service": handoff.service, "summary": handoff.summary},
+                         salt=SALT, compress=True)  # fmt: skip
+
+
+def loads(token: str) -> Handoff | None:
+    """The hand-off, or None if it is missing, altered or old (booking goes on without it)."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+        return Handoff(service=str(data["service"]), summary=str(data["summary"])[:4000])
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+
+
+def default_service() -> Service | None:
+    online = selectors.services_online()
+    return online.filter(kind=Service.Kind.NEW_PATIENT).first() or online.first()
+
+
+def suggestion(
+    *, level: str, from_rule: bool, conditions: list[str]
+) -> tuple[Service | None, bool]:
+    """(the service to suggest, whether to offer booking at all).
+
+    Booking is offered for appointment and self-care advice, and for urgent advice that
+    came from a condition the clinic sees the same day (never from a red-flag rule);
+    never for emergency advice.
+    """
+    lead = conditions[0] if conditions else ""
+    mapped = (
+        ConditionService.objects.select_related("service")
+        .filter(condition=lead, service__is_active=True, service__bookable_online=True)
+        .first()
+    )
+    service = mapped.service if mapped else default_service()
+    if level in BOOKABLE_LEVELS:
+        return service, service is not None
+    if level == "urgent" and not from_rule and mapped is not None and mapped.same_day:
+        return service, True
+    return service, False
