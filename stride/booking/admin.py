@@ -12,6 +12,7 @@ from stride.booking.models import (
     BankHolidayOpening,
     BookingRules,
     ClinicClosure,
+    ConditionService,
     Service,
     TimeOff,
     WorkingBreak,
@@ -68,3 +69,12 @@ class BookingRulesAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ConditionService)
+class ConditionServiceAdmin(admin.ModelAdmin):
+    """What the symptom check suggests booking for each condition (else a new-patient
+    service), and which urgent conditions the clinic sees the same day."""
+
+    list_display = ["condition", "service", "same_day"]
+    list_filter = ["same_day", "service"]
