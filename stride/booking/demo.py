@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from stride.booking.models import Service, WorkingBreak, WorkingPeriod
+from stride.booking.models import ConditionService, Service, WorkingBreak, WorkingPeriod
 from stride.site.models import Practitioner
 
 SERVICES: list[dict[str, Any]] = [
@@ -30,6 +30,8 @@ SERVICES: list[dict[str, Any]] = [
      "description": "Removing part of the nail under local anaesthetic. We book this by "
      "phone after an assessment.", "who": ["tomasz-nowak"]},
 ]  # fmt: skip
+
+SKIN_AND_NAILS = ("corns-and-calluses", "fungal-nail-infection", "verruca", "athletes-foot")
 
 # practitioner -> (weekday, start, end); lunch 13:00-14:00 on full days.
 ROTAS = {
@@ -74,3 +76,10 @@ def build(today: dt.date) -> None:
                     practitioner=person, weekday=weekday, start=dt.time(13), end=dt.time(14),
                     valid_from=valid_from,
                 )  # fmt: skip
+    # What the symptom check suggests booking: skin and nail problems go to the
+    # routine care clinic; everything else to a new-patient assessment (the default).
+    care = Service.objects.filter(slug="nail-care").first()
+    if care is not None:
+        for condition in SKIN_AND_NAILS:
+            ConditionService.objects.get_or_create(condition=condition,
+                                                   defaults={"service": care})  # fmt: skip
