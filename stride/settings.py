@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "stride.assessment",
     "stride.booking",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +151,16 @@ BOOKING_LIMIT_PER_EMAIL = stride_config.env_int(env, "BOOKING_LIMIT_PER_EMAIL", 
 
 # Reminder emails this many hours before an appointment (stride send-reminders).
 REMINDER_HOURS = [int(h) for h in stride_config.env_list(env, "REMINDER_HOURS", ["48", "24"])]
+
+# Background tasks (django-tasks): kept in the database and run by `stride db_worker`,
+# so several workers can drain one queue without running a task twice. Tests use the
+# same backend: a test enqueues into the database and runs the worker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Email -------------------------------------------------------------------------
 EMAIL_BACKEND = env.get(
