@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := STRIDE_ENV=demo
 
-.PHONY: demo test lint format bench uv sync clean help
+.PHONY: demo demo-code test lint format bench uv sync clean help
 
 help:
 	@echo "make demo   run the demo clinic on http://$(HOST):$(PORT)"
@@ -28,11 +28,16 @@ demo: sync
 	$(DEMO_ENV) $(UV) run stride collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "  Stride demo clinic: http://$(HOST):$(PORT)/"
-	@echo "  Admin:              http://$(HOST):$(PORT)/admin/  (user: admin, password: stride-demo)"
+	@echo "  Back office:        http://$(HOST):$(PORT)/office/  (users: admin, reception, amara, tomasz;"
+	@echo "                      password: stride-demo; code: run \`make demo-code\` in another terminal)"
+	@echo "  Admin:              http://$(HOST):$(PORT)/admin/  (as admin, through the back office sign-in)"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
 	$(DEMO_ENV) $(UV) run granian --interface wsgi --host $(HOST) --port $(PORT) \
 	  --workers 2 --blocking-threads 1 --no-ws --access-log stride.wsgi:application
+
+demo-code: sync
+	@$(DEMO_ENV) $(UV) run stride demo-code
 
 test: sync
 	UV="$(UV)" bash scripts/test

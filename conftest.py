@@ -36,3 +36,41 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def staff_login(db: None):
+    """Make a client signed in as staff with a verified second factor:
+    ``staff_login("reception")``, ``staff_login("practitioner", practitioner=p)``."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from stride.office.models import StaffProfile
+
+    made = iter(range(1, 1000))
+
+    def make(role: str = "reception", practitioner=None, username: str | None = None):
+        name = username or f"{role}-{next(made)}"
+        admin = role == StaffProfile.Role.CLINIC_ADMIN
+        user = get_user_model().objects.create_user(
+            name, f"{name}@example.org", "a-long-test-password", is_staff=admin,
+            is_superuser=admin,
+        )  # fmt: skip
+        StaffProfile.objects.create(user=user, role=role, practitioner=practitioner)
+        device = StaticDevice.objects.create(user=user, name="test")
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+@pytest.fixture
+def admin_client(staff_login):
+    """The clinic admin, signed in with a second factor (the admin demands one)."""
+    return staff_login("clinic_admin", username="clinic-admin")

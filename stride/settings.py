@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import dj_database_url
@@ -36,6 +37,11 @@ INSTALLED_APPS = [
     "stride.library",
     "stride.assessment",
     "stride.booking",
+    "stride.office",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -52,8 +58,11 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "stride.office.middleware.idle_timeout",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "stride.urls"
@@ -107,6 +116,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username first
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/office/login/"
+# Staff sign-in: a username, or an address, is locked for 15 minutes after 5 failures.
+AXES_FAILURE_LIMIT = stride_config.env_int(env, "STAFF_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=stride_config.env_int(env, "STAFF_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "stride.booking.ratelimit.client_ip"
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "stride.office.auth_views.locked_out"
+# Staff are signed out after this many idle minutes (the back office and the admin).
+STAFF_IDLE_MINUTES = stride_config.env_int(env, "STAFF_IDLE_MINUTES", 30)
+OTP_TOTP_ISSUER = "Stride"
+# How long the audit trail of staff access to patient data is kept.
+AUDIT_RETENTION_YEARS = stride_config.env_int(env, "AUDIT_RETENTION_YEARS", 8)
 
 # Language and time ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

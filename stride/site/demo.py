@@ -193,4 +193,7 @@ def build() -> Clinic:
         user_model.objects.create_superuser(
             DEMO_USERNAME, "admin@larkfield-clinic.example", DEMO_PASSWORD
         )
+    from stride.office import demo as office_demo
+
+    office_demo.build()
     return clinic

@@ -1,0 +1,184 @@
+"""Staff sign in with a password and a second factor, are locked out after repeated
+failures, and are signed out when idle; the admin is behind the same door."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from stride.office import checks, demo
+from stride.office.middleware import SEEN_KEY
+from stride.office.models import AuditEvent, StaffProfile
+
+PASSWORD = "a-long-test-password"
+
+
+def _code(device: Any, offset: int = 0) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset
+    return f"{totp.token():06d}"
+
+
+@pytest.fixture
+def rosa(db):
+    user = get_user_model().objects.create_user("rosa", "rosa@example.org", PASSWORD)
+    StaffProfile.objects.create(user=user, role="reception")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user, device
+
+
+def _sign_in(client: Client, code: str, password: str = PASSWORD, username: str = "rosa"):
+    return client.post("/office/login/", {"username": username, "password": password,
+                                          "code": code, "next": "/office/diary/"})  # fmt: skip
+
+
+def test_the_sign_in_page_is_private(client, db):
+    response = client.get("/office/login/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "Code from your authenticator app" in response.content.decode()
+
+
+def test_password_and_code_sign_in_and_are_audited(client, rosa, demo_clinic):
+    user, device = rosa
+    response = _sign_in(client, _code(device))
+    assert response.status_code == 302 and response["Location"] == "/office/diary/"
+    assert client.get("/office/diary/").status_code == 200
+    assert AuditEvent.objects.filter(actor=user.pk, action="staff.sign_in").exists()
+
+
+@pytest.mark.parametrize("code", ["", "000000", "12345678"])
+def test_a_missing_or_wrong_code_is_refused_with_the_same_words(client, rosa, code):
+    _, device = rosa
+    if code == "000000" and _code(device) == code:
+        code = "111111"
+    response = _sign_in(client, code)
+    assert response.status_code == 400
+    assert "The username, password or code is not right." in response.content.decode()
+    assert client.get("/office/diary/").status_code == 302  # still signed out
+
+
+def test_someone_without_a_staff_role_cannot_sign_in(client, db):
+    get_user_model().objects.create_user("pat", "pat@example.org", PASSWORD)
+    response = _sign_in(client, "123456", username="pat")
+    assert response.status_code == 400
+
+
+def test_five_wrong_passwords_lock_the_account(client, rosa):
+    _, device = rosa
+    for _ in range(4):
+        assert _sign_in(client, _code(device), password="wrong").status_code == 400
+    assert _sign_in(client, _code(device), password="wrong").status_code == 429  # the fifth
+    locked = _sign_in(client, _code(device))  # the right password, too late
+    assert locked.status_code == 429
+    assert "locked" in locked.content.decode()
+
+
+def test_wrong_codes_count_towards_the_lock_too(client, rosa):
+    _, device = rosa
+    wrong = "111111" if _code(device) != "111111" else "222222"
+    for _ in range(5):
+        _sign_in(client, wrong)
+    assert _sign_in(client, _code(device)).status_code == 429
+
+
+def test_first_sign_in_sets_up_an_authenticator_and_gives_recovery_codes(client, db):
+    user = get_user_model().objects.create_user("new", "new@example.org", PASSWORD)
+    StaffProfile.objects.create(user=user, role="reception")
+    response = _sign_in(client, "", username="new")
+    assert response["Location"] == "/office/two-factor/"
+    assert client.get("/office/diary/")["Location"] == "/office/two-factor/"  # not in yet
+    page = client.get("/office/two-factor/").content.decode()
+    assert "data:image/svg+xml;base64," in page
+    device = TOTPDevice.objects.get(user=user)
+    assert client.post("/office/two-factor/", {"code": "12"}).status_code == 400
+    # A wrong code slows the next try down (django-otp's throttling): wait it out.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0,
+                                                   throttling_failure_timestamp=None)  # fmt: skip
+    done = client.post("/office/two-factor/", {"code": _code(device)})
+    assert "Your recovery codes" in done.content.decode()
+    assert StaticToken.objects.filter(device__user=user).count() == 10
+    # A recovery code signs in once.
+    token = StaticToken.objects.filter(device__user=user).first()
+    assert token is not None
+    fresh = Client()
+    assert _sign_in(fresh, token.token, username="new").status_code == 302
+    assert _sign_in(Client(), token.token, username="new").status_code == 400
+
+
+def test_idle_staff_are_signed_out(staff_login, demo_clinic, settings):
+    client = staff_login("reception")
+    assert client.get("/office/diary/").status_code == 200
+    session = client.session
+    session[SEEN_KEY] = time.time() - settings.STAFF_IDLE_MINUTES * 60 - 5
+    session.save()
+    assert client.get("/office/diary/").status_code == 302
+
+
+def test_the_admin_needs_the_second_factor(client, db):
+    user = get_user_model().objects.create_superuser("boss", "b@example.org", PASSWORD)
+    StaffProfile.objects.create(user=user, role="clinic_admin")
+    client.force_login(user)  # a password session, no second factor
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    login = client.get(response["Location"])
+    assert login.status_code == 302 and login["Location"].startswith("/office/login/?next=")
+
+
+def test_the_admin_lets_in_a_verified_clinic_admin(admin_client):
+    assert admin_client.get("/admin/").status_code == 200
+
+
+def test_sign_out_ends_the_session(staff_login, demo_clinic):
+    client = staff_login("reception")
+    client.post("/office/logout/")
+    assert client.get("/office/diary/").status_code == 302
+
+
+def test_the_demo_has_one_of_each_role_and_prints_their_codes(demo_clinic, capsys):
+    roles = dict(StaffProfile.objects.values_list("user__username", "role"))
+    assert roles == {"admin": "clinic_admin", "reception": "reception",
+                     "amara": "practitioner", "tomasz": "practitioner"}  # fmt: skip
+    call_command("demo-code", "reception")
+    out = capsys.readouterr().out
+    assert demo.current_code("reception") in out
+    client = Client()
+    assert _sign_in(client, demo.current_code("reception"), password=demo.PASSWORD,
+                    username="reception").status_code == 302  # fmt: skip
+
+
+def test_production_refuses_to_run_with_demo_staff(demo_clinic, settings):
+    settings.STRIDE_ENV = "production"
+    errors = checks.demo_staff_absent(None)
+    assert errors and errors[0].id == "stride.E002" and "reception" in errors[0].msg
+    with pytest.raises(Exception, match="Demo staff accounts exist"):
+        checks.refuse_demo_staff()
+    StaffProfile.objects.filter(is_demo=True).delete()
+    assert checks.demo_staff_absent(None) == []
+
+
+def test_the_audit_trail_cannot_be_changed(db):
+    event = AuditEvent.objects.create(actor=1, role="reception", action="patient.view",
+                                      subject="patient:1")  # fmt: skip
+    event.action = "nothing"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.update(action="x")
+
+
+def test_static_recovery_devices_are_not_a_way_round_the_password(client, rosa):
+    user, _ = rosa
+    device = StaticDevice.objects.create(user=user, name="Recovery codes")
+    StaticToken.objects.create(device=device, token="abcdef1234")
+    assert _sign_in(client, "abcdef1234", password="wrong").status_code == 400
