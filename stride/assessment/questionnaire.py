@@ -58,6 +58,8 @@ class State:
     acknowledged: list[str] = field(default_factory=list)  # red-flag rules seen and read
     seen: Advice | None = None  # the most urgent advice shown so far
     counted: list[str] = field(default_factory=list)  # usage counts already made
+    run: str = ""  # this person's run, to match the advice floor kept in a cookie
+    ticked: list[str] = field(default_factory=list)  # places ticked before (for Back)
 
     @property
     def asked(self) -> int:
@@ -82,8 +84,14 @@ def loads(token: str) -> State:
     except (signing.BadSignature, TypeError, ValueError) as error:
         raise BadState from error
     known = set(assessment_kb.finding_ids())
-    if not set(state.answers) | set(state.not_sure) | set(state.places or ()) <= known:
-        raise BadState
+    used = set(state.answers) | set(state.not_sure) | set(state.places or ()) | set(state.history)
+    rules = {r.id for r in assessment_kb.knowledge_base().rules}
+    if (
+        not used <= known
+        or (state.question is not None and state.question not in known)
+        or not set(state.acknowledged) <= rules
+    ):
+        raise BadState  # altered, or from before the knowledge changed
     return state
 
 
@@ -95,8 +103,55 @@ def result_of(state: State) -> Result:
     from stride.assessment import selectors
 
     return selectors.assessment_result(
-        age=state.age, sex=state.sex, answers=state.engine_answers(), not_sure=state.not_sure
-    )
+        age=state.age, sex=state.sex, answers=state.engine_answers(),
+        not_sure=state.not_sure + outside_places(state),
+    )  # fmt: skip
+
+
+def outside_places(state: State) -> list[str]:
+    """With no place ticked, places in other regions are not asked about (they stay
+    unknown: "not sure" to the engine, never "no")."""
+    if state.places:
+        return []
+    place = region(state.region)
+    mine = set(place.findings) if place else set()
+    return sorted(
+        f for f in assessment_kb.finding_ids()
+        if f.startswith("loc.") and f not in mine and f not in state.not_sure
+    )  # fmt: skip
+
+
+FLOOR_COOKIE = "stride_advice"
+
+
+def floor_value(state: State) -> str:
+    """The advice floor, kept by the browser apart from the form: re-posting an older
+    page (Back and resubmit) cannot lower advice already shown."""
+    return signing.dumps(
+        {"run": state.run, "seen": asdict(state.seen) if state.seen else None,
+         "acknowledged": state.acknowledged},
+        salt=SALT + ".floor", compress=True,
+    )  # fmt: skip
+
+
+def apply_floor(state: State, value: str) -> None:
+    if not value or not state.run:
+        return
+    try:
+        data = signing.loads(value, salt=SALT + ".floor", max_age=MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return
+    if not isinstance(data, dict) or data.get("run") != state.run:
+        return
+    if data.get("seen"):
+        try:
+            remember(state, Advice(**data["seen"]))
+        except TypeError:
+            return
+    rules = {r.id for r in assessment_kb.knowledge_base().rules}
+    for rule in data.get("acknowledged") or []:
+        if rule in rules and rule not in state.acknowledged:
+            state.acknowledged.append(rule)
 
 
 def new_red_flags(state: State) -> list[Rule]:
@@ -157,6 +212,7 @@ def back(state: State) -> str | None:
     Returns the answer being changed ("yes", "no", "not_sure") to show it selected.
     """
     if not state.history:
+        state.ticked = list(state.places or [])  # shown ticked again
         state.places = None  # back to "where does it hurt?"
         state.question = None
         return None

@@ -7,6 +7,7 @@ are kept out of error reports.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -30,14 +31,21 @@ from stride.site import selectors as site_selectors
 
 EMAIL_LIMIT_PER_IP = 5  # an hour
 EMAIL_LIMIT_PER_ADDRESS = 3
+MIN_AGE = 5  # younger children are better seen by a GP, health visitor or NHS 111
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any],
-          status: int = 200) -> HttpResponse:  # fmt: skip
+          status: int = 200, state: State | None = None) -> HttpResponse:  # fmt: skip
     context = {"clinic": site_selectors.clinic_get(), **context}
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
+    if state is not None and state.seen is not None:
+        response.set_cookie(
+            questionnaire.FLOOR_COOKIE, questionnaire.floor_value(state),
+            max_age=questionnaire.MAX_AGE_SECONDS, path="/assessment/", httponly=True,
+            samesite="Strict", secure=request.is_secure(),
+        )  # fmt: skip
     return response
 
 
@@ -75,6 +83,12 @@ def start(request: HttpRequest) -> HttpResponse:
         age = int(values["age"])
         if not 0 <= age <= 120:
             raise ValueError
+        if age < MIN_AGE:
+            errors["age"] = (
+                f"This check is not made for children under {MIN_AGE}. For a baby or young "
+                "child, please speak to your GP or health visitor, or call NHS 111. "
+                "In an emergency, call 999."
+            )
     except ValueError:
         errors["age"] = "Give an age in years, from 0 to 120."
     sex = values["sex"] or "unspecified"
@@ -84,7 +98,7 @@ def start(request: HttpRequest) -> HttpResponse:
         errors["region"] = "Choose where the problem is."
     if errors or age is None:
         return _start_page(request, values, errors, status=400)
-    state = State(age=age, sex=sex, region=values["region"])
+    state = State(age=age, sex=sex, region=values["region"], run=secrets.token_urlsafe(12))
     _count(state, "started")
     return _next(request, state)
 
@@ -97,6 +111,7 @@ def step(request: HttpRequest) -> HttpResponse:
         state = questionnaire.loads(request.POST.get("state", ""))
     except questionnaire.BadState:
         return _page(request, "assessment/expired.html", {}, status=400)
+    questionnaire.apply_floor(state, request.COOKIES.get(questionnaire.FLOOR_COOKIE, ""))
     # The question page's buttons carry "answer" or "back"; other steps name an action.
     action = request.POST.get("action") or next(
         (name for name in ("back", "answer") if name in request.POST), ""
@@ -126,18 +141,21 @@ def _next(request: HttpRequest, state: State, error: str = "") -> HttpResponse:
     if state.places is None:
         place = questionnaire.region(state.region)
         return _page(request, "assessment/where.html", {
-            "state": questionnaire.dumps(state), "region": place,
+            "state": questionnaire.dumps(state), "region": place, "ticked": state.ticked,
             "places": [(f, assessment_kb.wording()[f]) for f in (place.findings if place else ())],
-        })  # fmt: skip
+        }, state=state)  # fmt: skip
     flags = questionnaire.new_red_flags(state)
     if flags:
-        advice = questionnaire.red_flag_advice(flags)
-        questionnaire.remember(state, advice)
+        new = questionnaire.red_flag_advice(flags)
+        earlier = state.seen
+        questionnaire.remember(state, new)
         for rule in flags:
             _count(state, f"red_flag:{rule.id}")
+        # Lead with the most urgent advice seen, even if this answer's is less urgent.
         return _page(request, "assessment/red_flag.html", {
-            "state": questionnaire.dumps(state), "advice": advice, "answered": state.asked,
-        })  # fmt: skip
+            "state": questionnaire.dumps(state), "advice": state.seen, "new": new,
+            "still": earlier is not None and state.seen is earlier, "answered": state.asked,
+        }, state=state)  # fmt: skip
     result = questionnaire.result_of(state)
     if result.next_question and state.asked < questionnaire.MAX_QUESTIONS:
         state.question = result.next_question
@@ -152,7 +170,7 @@ def _question(request: HttpRequest, state: State, selected: str | None = None,
     return _page(request, "assessment/question.html", {
         "state": questionnaire.dumps(state), "words": words, "number": state.asked + 1,
         "answered": state.asked, "selected": selected, "error": error,
-    }, status=400 if error else 200)  # fmt: skip
+    }, status=400 if error else 200, state=state)  # fmt: skip
 
 
 def _results_context(state: State, result: Result) -> dict[str, Any]:
@@ -161,8 +179,13 @@ def _results_context(state: State, result: Result) -> dict[str, Any]:
     advice = questionnaire.shown_advice(state, result)
     questionnaire.remember(state, advice)
     slugs = [c.slug for c in result.conditions]
-    service, bookable = handoff.suggestion(level=advice.level, from_rule=advice.from_rule,
-                                           conditions=slugs)  # fmt: skip
+    service, bookable, same_day = handoff.suggestion(
+        level=advice.level, destination=advice.destination, from_rule=advice.from_rule,
+        conditions=slugs,
+    )  # fmt: skip
+    kb = assessment_kb.knowledge_base()
+    unsure_flags = [words[f]["question"] for f in state.history
+                    if f in state.not_sure and f in kb.red_flag_findings]  # fmt: skip
     conditions = [
         {
             "name": c.name, "slug": c.slug, "url": urls.get(c.slug),
@@ -178,9 +201,10 @@ def _results_context(state: State, result: Result) -> dict[str, Any]:
     summary = questionnaire.summary(state, result, _today())
     return {
         "advice": advice, "conditions": conditions, "service": service, "bookable": bookable,
-        "handoff": handoff.dumps(handoff.Handoff(service=service.slug, summary=summary))
+        "handoff": handoff.dumps(handoff.Handoff(service=service.slug, summary=summary,
+                                                 same_day=same_day))
         if service and bookable else "",
-        "answered": state.asked,
+        "answered": state.asked, "unsure_flags": unsure_flags, "same_day": same_day,
     }  # fmt: skip
 
 
@@ -191,13 +215,14 @@ def _results(request: HttpRequest, state: State, result: Result, message: str = 
     return _page(request, "assessment/results.html", {
         **context, "state": questionnaire.dumps(state), "message": message,
         "errors": errors or {},
-    }, status)  # fmt: skip
+    }, status, state=state)  # fmt: skip
 
 
 def _email(request: HttpRequest, state: State) -> HttpResponse:
     """Send the results to the address given; nothing is kept (the limits count hashes)."""
     result = questionnaire.result_of(state)
-    if result.next_question and state.asked < questionnaire.MAX_QUESTIONS:
+    unfinished = result.next_question and state.asked < questionnaire.MAX_QUESTIONS
+    if unfinished or questionnaire.new_red_flags(state):
         return _next(request, state)
     address = request.POST.get("email", "").strip()
     try:

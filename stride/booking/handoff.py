@@ -14,17 +14,21 @@ from stride.booking.models import ConditionService, Service
 SALT = "stride.booking.handoff"
 MAX_AGE_SECONDS = 3 * 60 * 60
 BOOKABLE_LEVELS = ("appointment", "self_care")
+BOOKABLE_DESTINATIONS = ("podiatry", "pharmacist", "self_care")
 
 
 @dataclass(frozen=True)
 class Handoff:
     service: str
     summary: str
+    same_day: bool = False  # urgent advice: only today's times are offered
 
 
 def dumps(handoff: Handoff) -> str:
-    return signing.dumps({"service": handoff.service, "summary": handoff.summary},
-                         salt=SALT, compress=True)  # fmt: skip
+    return signing.dumps(
+        {"service": handoff.service, "summary": handoff.summary, "same_day": handoff.same_day},
+        salt=SALT, compress=True,
+    )  # fmt: skip
 
 
 def loads(token: str) -> Handoff | None:
@@ -33,7 +37,8 @@ def loads(token: str) -> Handoff | None:
         return None
     try:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
-        return Handoff(service=str(data["service"]), summary=str(data["summary"])[:4000])
+        return Handoff(service=str(data["service"]), summary=str(data["summary"])[:4000],
+                       same_day=bool(data.get("same_day")))  # fmt: skip
     except (signing.BadSignature, KeyError, TypeError):
         return None
 
@@ -44,13 +49,14 @@ def default_service() -> Service | None:
 
 
 def suggestion(
-    *, level: str, from_rule: bool, conditions: list[str]
-) -> tuple[Service | None, bool]:
-    """(the service to suggest, whether to offer booking at all).
+    *, level: str, destination: str, from_rule: bool, conditions: list[str]
+) -> tuple[Service | None, bool, bool]:
+    """(the service to suggest, whether to offer booking at all, today only).
 
-    Booking is offered for appointment and self-care advice, and for urgent advice that
-    came from a condition the clinic sees the same day (never from a red-flag rule);
-    never for emergency advice.
+    Booking is offered for appointment and self-care advice that points to us, a
+    pharmacist or self-care (not to a GP), and for urgent advice that came from a
+    condition the clinic sees the same day (never from a red-flag rule, and then for
+    today only); never for emergency advice.
     """
     lead = conditions[0] if conditions else ""
     mapped = (
@@ -59,8 +65,8 @@ def suggestion(
         .first()
     )
     service = mapped.service if mapped else default_service()
-    if level in BOOKABLE_LEVELS:
-        return service, service is not None
+    if level in BOOKABLE_LEVELS and destination in BOOKABLE_DESTINATIONS:
+        return service, service is not None, False
     if level == "urgent" and not from_rule and mapped is not None and mapped.same_day:
-        return service, True
-    return service, False
+        return service, True, True
+    return service, False, False

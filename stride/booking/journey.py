@@ -73,10 +73,14 @@ def times(request: HttpRequest, slug: str) -> HttpResponse:
     horizon = today + dt.timedelta(days=selectors.rules_get().horizon_days)
     week = min(max(week, today), horizon)
     week = week - dt.timedelta(days=week.weekday())  # from Monday
+    carried = handoff.loads(source.get("handoff", ""))
+    today_only = bool(carried and carried.same_day)
+    first, last = max(week, today), week + dt.timedelta(days=6)
+    if today_only:  # urgent: today or not at all
+        week, first, last = today, today, today
     found = selectors.slots_available(
-        service=service, first_day=max(week, today), last_day=week + dt.timedelta(days=6),
-        practitioner=person,
-    )  # fmt: skip
+        service=service, first_day=first, last_day=last, practitioner=person
+    )
     days: dict[dt.date, list[tuple[dt.datetime, str]]] = {}
     for slot in found:
         local = slot.start.astimezone(zone)
@@ -87,10 +91,11 @@ def times(request: HttpRequest, slug: str) -> HttpResponse:
         "clinic": site_selectors.clinic_get(), "service": service, "person": person,
         "people": service.practitioners.filter(is_active=True),
         "days": sorted(days.items()), "week": week, "zone": zone.key,
-        "previous": previous if previous + dt.timedelta(days=6) >= today else None,
-        "following": following if following <= horizon else None,
+        "previous": previous if previous + dt.timedelta(days=6) >= today and not today_only
+        else None,
+        "following": following if following <= horizon and not today_only else None,
         "choice": source.get("practitioner") or "any",
-        "handoff": source.get("handoff", "") if handoff.loads(source.get("handoff", "")) else "",
+        "handoff": source.get("handoff", "") if carried else "", "today_only": today_only,
     })  # fmt: skip
 
 
@@ -111,6 +116,8 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     if start is None:
         raise Http404("no such time")
     person = service_practitioner(service, source.get("practitioner"))
+    if carried and carried.same_day and start.date() != clock.now().astimezone(zone).date():
+        raise Http404("urgent: today only")  # the picker offered only today's times
     context = {
         "clinic": site_selectors.clinic_get(), "service": service, "start": start,
         "person": person, "practitioner": source.get("practitioner") or "any",

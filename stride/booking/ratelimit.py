@@ -9,6 +9,7 @@ with none, the connection's address; with one (nginx in front), the last address
 from __future__ import annotations
 
 import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 
@@ -38,7 +39,10 @@ def hit(scope: str, who: str, *, limit: int, window: int) -> Limited | None:
     """Count one request; a Limited when this one is over the limit."""
     now = int(time.time())
     bucket = now // window
-    digest = hashlib.sha256(who.lower().encode()).hexdigest()[:32]  # no raw emails in keys
+    # Keyed with the secret key: the cache never holds an address or an email, nor a
+    # plain hash of one that could be matched against a list.
+    digest = hmac.new(settings.SECRET_KEY.encode(), who.lower().encode(),
+                      hashlib.sha256).hexdigest()[:32]  # fmt: skip
     key = f"stride:rl:{scope}:{digest}:{bucket}"
     cache.add(key, 0, timeout=window + 5)
     try:

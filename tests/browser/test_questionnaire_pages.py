@@ -110,7 +110,7 @@ def test_a_dancer_finds_posterior_ankle_impingement_and_books_it(browser, site):
     assert page.evaluate("document.getElementById('step-announcer').textContent") == _heading(page)
     _answer(page, DANCER, check_each=True)
     first = page.locator(".likely > li h3").first.inner_text()
-    assert first == "Posterior ankle impingement"
+    assert first.startswith("Posterior ankle impingement")
     assert page.get_by_role("heading", name="Book an appointment", exact=True).is_visible()
     _check(page, "4-results")
     page.get_by_role("button", name="Book an appointment about this").click()
@@ -152,7 +152,8 @@ def test_the_symptom_check_works_without_javascript(browser, site):
     where = assessment_kb.wording()["loc.ankle_back"]["yes"]
     _start(page, site, age="27", sex="Female", region=None, places=[where])
     _answer(page, DANCER, check_each=False)
-    assert page.locator(".likely > li h3").first.inner_text() == "Posterior ankle impingement"
+    first = page.locator(".likely > li h3").first.inner_text()
+    assert first.startswith("Posterior ankle impingement")
     # Without JavaScript there is no print button, only the hint to use the browser's.
     assert page.get_by_text("use your browser's Print or Save option").is_visible()
     context.close()

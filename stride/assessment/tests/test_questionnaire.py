@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from html import unescape
@@ -270,3 +271,83 @@ def test_the_posted_answers_are_kept_out_of_error_reports(client):
     assert response.wsgi_request.sensitive_post_parameters == "__ALL__"
     step = _step(client, _state(response), action="places")
     assert step.wsgi_request.sensitive_post_parameters == "__ALL__"
+
+
+def test_re_posting_an_older_page_cannot_lower_advice_already_seen(client):
+    """Without JavaScript, Back then resubmit posts the state from before the red flag;
+    the advice floor kept apart from the form still holds."""
+    before = _state(_begin(client, age=81, region="leg", places=("loc.calf",)))
+    flagged = _step(client, before, answer="yes")  # cold, pale foot: call 999
+    assert "Call 999 now" in flagged.content.decode()
+    assert client.cookies["stride_advice"]["httponly"]
+    response = _step(client, before, answer="no")  # the old page, answered differently
+    response, _ = _answer_all(client, response, {})
+    html = response.content.decode()
+    assert "Call 999 now" in html and "Book an appointment about this" not in html
+
+
+def test_a_new_red_flag_never_shows_weaker_advice_than_before(client):
+    response = _begin(client, age=60, region="leg", places=("loc.calf",))
+    response = _step(client, _state(response), answer="yes")  # cold, pale: 999
+    response = _step(client, _state(response), action="continue")
+    for expected in ("red.sudden_numb_weak_foot", "red.fever_or_unwell"):
+        assert questionnaire.loads(_state(response)).question == expected
+        response = _step(client, _state(response), answer="no")
+    assert questionnaire.loads(_state(response)).question == "sym.spreading_redness"
+    html = _step(client, _state(response), answer="yes").content.decode()  # urgent rule
+    assert "Call 999 now" in html and "still stands" in html
+    assert "redness or swelling on your foot or leg is spreading" in html
+
+
+def test_young_children_are_sent_to_their_gp_or_111(client):
+    response = client.post("/assessment/", {"age": "2", "region": "foot"})
+    assert response.status_code == 400
+    assert "not made for children under 5" in response.content.decode()
+    assert not UsageCount.objects.exists()
+
+
+def test_unsure_red_flag_questions_are_named_on_the_results(client):
+    response, asked = _answer_all(client, _begin(client), {})  # "not sure" to everything
+    html = response.content.decode()
+    assert "You were not sure about" in html
+    assert assessment_kb.wording()["red.cold_pale_foot"]["question"] in html
+
+
+def test_with_no_place_ticked_other_regions_places_are_not_asked(client):
+    response = _begin(client, age=40, region="leg", places=())
+    _, asked = _answer_all(client, response, {})
+    assert not [f for f in asked if f.startswith("loc.") and f != "loc.calf"]
+
+
+def test_back_to_where_keeps_the_places_ticked(client):
+    response = _step(client, _state(_begin(client)), back="1")
+    assert 'value="loc.ankle_back" checked' in response.content.decode()
+
+
+def test_emailing_is_refused_until_the_red_flag_advice_is_read(client):
+    response = _begin(client, age=81, region="leg", places=("loc.calf",))
+    flagged = _state(_step(client, _state(response), answer="yes"))
+    response = _step(client, flagged, action="email", email="a@example.org")
+    assert "Call 999 now" in response.content.decode()
+    assert not mail.outbox
+
+
+def test_a_state_naming_unknown_findings_is_refused(client):
+    bad = questionnaire.State(age=40, sex="female", region="foot", places=[],
+                              question="loc.made_up")  # fmt: skip
+    response = _step(client, questionnaire.dumps(bad), answer="yes")
+    assert response.status_code == 400
+
+
+def test_urgent_same_day_booking_offers_today_only(client, now):
+    from stride.booking import handoff
+
+    carried = handoff.dumps(handoff.Handoff(service="follow-up", summary="x", same_day=True))
+    html = client.post("/book/follow-up/", {"handoff": carried}).content.decode()
+    assert "only today's times" in html
+    days = set(re.findall(r'name="pick" value="(\d{4}-\d\d-\d\d)T', html))
+    assert days <= {now.date().isoformat()}
+    later = (now + dt.timedelta(days=1)).replace(hour=10, minute=0).isoformat()
+    refused = client.post("/book/follow-up/details/",
+                          {"handoff": carried, "pick": f"{later} amara-okafor"})  # fmt: skip
+    assert refused.status_code == 404

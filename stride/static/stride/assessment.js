@@ -23,6 +23,20 @@
     window.htmx.process(root);
   }
 
+  // The diagram's areas are links (they work without JavaScript); with it, a click
+  // just ticks the region, keeping what was typed.
+  function enhanceDiagram(root) {
+    root.querySelectorAll(".foot-diagram a[data-region]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var radio = root.querySelector("input[name=region][value='" + link.dataset.region + "']");
+        if (!radio) { return; }
+        event.preventDefault();
+        radio.checked = true;
+        radio.focus();
+      });
+    });
+  }
+
   function announce() {
     var heading = document.getElementById("step-heading");
     var announcer = document.getElementById("step-announcer");
@@ -36,11 +50,41 @@
     if (!root) { return; }
     enhancePrint(root);
     enhanceForms(root);
+    enhanceDiagram(root);
+    // An answer that is not a step (a server error, an expired form) must never blank
+    // the page: keep the step and say what to do.
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var text = event.detail.serverResponse || "";
+      if (text.indexOf('id="questionnaire"') !== -1) { return; }
+      event.detail.shouldSwap = false;
+      var current = document.getElementById("questionnaire");
+      if (!current || current.querySelector("[data-swap-error]")) { return; }
+      var note = document.createElement("div");
+      note.className = "message message-error";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-swap-error", "");
+      note.textContent = "Sorry, something went wrong. Please try again, or start again. " +
+        "In an emergency, call 999. For urgent advice, call NHS 111.";
+      current.insertBefore(note, current.firstChild);
+    });
+    document.body.addEventListener("htmx:sendError", function () {
+      var current = document.getElementById("questionnaire");
+      if (current && !current.querySelector("[data-swap-error]")) {
+        var note = document.createElement("div");
+        note.className = "message message-error";
+        note.setAttribute("role", "alert");
+        note.setAttribute("data-swap-error", "");
+        note.textContent = "We could not reach the website. Check your connection and try " +
+          "again. In an emergency, call 999.";
+        current.insertBefore(note, current.firstChild);
+      }
+    });
     document.body.addEventListener("htmx:afterSettle", function () {
       var fresh = document.getElementById("questionnaire");
       if (!fresh) { return; }
       enhancePrint(fresh);
       enhanceForms(fresh);
+      enhanceDiagram(fresh);
       window.scrollTo(0, 0);
       announce();
     });
