@@ -68,6 +68,10 @@ def send_rescheduled(*, entry: DiaryEntry) -> None:
     _after_commit(entry, "rescheduled", None, cancel=False)
 
 
+def send_reinstated(*, entry: DiaryEntry) -> None:
+    _after_commit(entry, "reinstated", None, cancel=False)
+
+
 def send_cancelled(*, entry: DiaryEntry) -> None:
     _after_commit(entry, "cancelled", None, cancel=True)
 

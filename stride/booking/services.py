@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
@@ -126,13 +126,23 @@ def _strong_match(details: PatientDetails) -> Patient | None:
     return next((p for p in candidates if " ".join(p.name.lower().split()) == wanted), None)
 
 
+STAFF_HORIZON_DAYS = 366 * 2
+
+
 def choose_practitioner(
-    *, service: Service, practitioner: Practitioner | None, start: dt.datetime
-) -> Practitioner:
+    *, service: Service, practitioner: Practitioner | None, start: dt.datetime,
+    staff: bool = False,
+) -> Practitioner:  # fmt: skip
+    """Who can take ``start`` now. Staff may book inside the minimum notice and beyond
+    the online horizon, but never outside working hours or over another entry."""
     day = start.astimezone(selectors.clinic_zone()).date()
     inputs = selectors.availability_inputs(
         service=service, first_day=day, last_day=day, practitioner=practitioner
     )
+    if staff:
+        rules = replace(inputs.rules, minimum_notice=dt.timedelta(0),
+                        horizon_days=STAFF_HORIZON_DAYS)  # fmt: skip
+        inputs = replace(inputs, rules=rules)
     if practitioner is not None:
         if not inputs.bookable(start, practitioner.slug):
             raise SlotUnavailable
@@ -151,6 +161,7 @@ def booking_create(
     details: PatientDetails,
     channel: str = DiaryEntry.Channel.ONLINE,
     token: str | None = None,
+    staff: bool = False,
 ) -> Booked:
     """Book ``start`` for ``service`` with ``practitioner`` (None: the first free one).
 
@@ -161,7 +172,7 @@ def booking_create(
         release_expired_holds(clock.now())
         return book_in_transaction(
             service=service, practitioner=practitioner, start=start, details=details,
-            channel=channel, token=token,
+            channel=channel, token=token, staff=staff,
         )  # fmt: skip
 
 
@@ -173,10 +184,13 @@ def book_in_transaction(
     details: PatientDetails,
     channel: str = DiaryEntry.Channel.ONLINE,
     token: str | None = None,
+    staff: bool = False,
 ) -> Booked:
     """The guarded write itself; the caller holds ``diary_write()`` (waitlist acceptance
     frees its hold and books in the same transaction)."""
-    person = choose_practitioner(service=service, practitioner=practitioner, start=start)
+    person = choose_practitioner(
+        service=service, practitioner=practitioner, start=start, staff=staff
+    )
     occupied = scheduling.occupied(start, selectors.timing(service))
     entry = DiaryEntry.objects.create(
         kind=DiaryEntry.Kind.APPOINTMENT,
@@ -246,14 +260,25 @@ def can_change(entry: DiaryEntry) -> bool:
     )
 
 
+class Conflict(Exception):
+    """The booking changed since it was shown (its version moved on): nothing was done."""
+
+
+def _expect(current: DiaryEntry, version: int | None) -> None:
+    if version is not None and current.version != version:
+        raise Conflict
+
+
 def booking_cancel(
-    *, entry: DiaryEntry, actor: str, reason: str = "", staff: bool = False
-) -> DiaryEntry:
+    *, entry: DiaryEntry, actor: str, reason: str = "", staff: bool = False,
+    expected_version: int | None = None,
+) -> DiaryEntry:  # fmt: skip
     """Cancel a confirmed booking. Patients cannot inside the late window; staff can."""
     with diary_write():
         # Re-read inside the transaction (the write lock on SQLite, a row lock on
         # PostgreSQL) so a concurrent cancel or reschedule is seen, not overwritten.
         current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
+        _expect(current, expected_version)
         now = clock.now()
         if current.status != DiaryEntry.Status.CONFIRMED:
             return current
@@ -273,20 +298,23 @@ def booking_cancel(
 
 
 def booking_reschedule(
-    *, entry: DiaryEntry, start: dt.datetime, practitioner: Practitioner | None = None
-) -> DiaryEntry:
-    """Move a booking in one transaction; reference, token and calendar UID stay."""
+    *, entry: DiaryEntry, start: dt.datetime, practitioner: Practitioner | None = None,
+    staff: bool = False, expected_version: int | None = None,
+) -> DiaryEntry:  # fmt: skip
+    """Move a booking in one transaction; reference, token and calendar UID stay.
+    Staff may move it inside the late window and the minimum notice."""
     with diary_write():
         current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
+        _expect(current, expected_version)
         now = clock.now()
-        if current.status != DiaryEntry.Status.CONFIRMED or _late(current, now):
+        if current.status != DiaryEntry.Status.CONFIRMED or (not staff and _late(current, now)):
             raise LateCancellation
         assert current.service is not None
         # Free its own time first, so the new time may overlap the old one.
         DiaryEntry.objects.filter(pk=current.pk).update(status=DiaryEntry.Status.CANCELLED)
         release_expired_holds(now)
         person = choose_practitioner(
-            service=current.service, practitioner=practitioner, start=start
+            service=current.service, practitioner=practitioner, start=start, staff=staff
         )
         occupied = scheduling.occupied(start, selectors.timing(current.service))
         current.practitioner = person
@@ -305,4 +333,55 @@ def booking_reschedule(
             Reminder.objects.filter(entry=current).delete()
             emails.send_rescheduled(entry=current)
         _offer_freed_time()
+        return current
+
+
+def booking_mark(
+    *, entry: DiaryEntry, status: str, actor: str, expected_version: int | None = None
+) -> DiaryEntry:
+    """Record that the patient came (attended) or did not (no_show), once it has started."""
+    if status not in (DiaryEntry.Status.ATTENDED, DiaryEntry.Status.NO_SHOW):
+        raise ValueError("mark attended or no_show")
+    with diary_write():
+        current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
+        _expect(current, expected_version)
+        if current.kind != DiaryEntry.Kind.APPOINTMENT or current.status == (
+            DiaryEntry.Status.CANCELLED
+        ):
+            raise ValueError("only a booked appointment can be marked")
+        if current.start > clock.now():
+            raise ValueError("an appointment can be marked once it has started")
+        current.status = status
+        current.version += 1
+        current.save(update_fields=["status", "version", "updated_at"])
+        return current
+
+
+def booking_reinstate(
+    *, entry: DiaryEntry, actor: str, expected_version: int | None = None
+) -> DiaryEntry:
+    """Undo a cancellation while the time is still free (the guarded path: never over
+    another entry), and tell the patient."""
+    with diary_write():
+        current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
+        _expect(current, expected_version)
+        if current.status != DiaryEntry.Status.CANCELLED or current.kind != "appointment":
+            raise ValueError("only a cancelled appointment can be reinstated")
+        if current.start <= clock.now():
+            raise SlotUnavailable
+        release_expired_holds(clock.now())
+        clash = DiaryEntry.objects.filter(
+            practitioner=current.practitioner, status=DiaryEntry.Status.CONFIRMED,
+            occupied_start__lt=current.occupied_end, occupied_end__gt=current.occupied_start,
+        ).exclude(pk=current.pk).exists()  # fmt: skip
+        if clash:
+            raise SlotUnavailable
+        current.status = DiaryEntry.Status.CONFIRMED
+        current.cancelled_at = None
+        current.cancel_reason = f"reinstated by {actor}"[:500]
+        current.version += 1
+        current.calendar_sequence += 1
+        current.save()
+        if hasattr(current, "details"):
+            emails.send_reinstated(entry=current)
         return current

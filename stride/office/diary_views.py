@@ -23,6 +23,9 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(site_selectors.clinic_get().time_zone)
 
 
+zone = _zone  # for the other back-office views
+
+
 def _day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time(), zone)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone)
@@ -87,4 +90,34 @@ def day(request: HttpRequest) -> HttpResponse:
         # Same-zone aware datetimes subtract as wall clocks: compare in UTC.
         hours=round((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 3600),
         everyone=visible_practitioners(request),
+    ))  # fmt: skip
+
+
+@staff_only()
+def week(request: HttpRequest) -> HttpResponse:
+    """Monday to Sunday: a row per day, a column per practitioner."""
+    tz = _zone()
+    chosen = _chosen_day(request, tz)
+    monday = chosen - dt.timedelta(days=chosen.weekday())
+    people = visible_practitioners(request)
+    start, _ = _day_bounds(monday, tz)
+    _, end = _day_bounds(monday + dt.timedelta(days=6), tz)
+    entries = entries_for(people, start, end)
+    rows = []
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        cells = []
+        for person in people:
+            mine = [
+                (e, e.start.astimezone(tz))
+                for e in entries
+                if e.practitioner_id == person.pk and e.start.astimezone(tz).date() == day
+            ]
+            cells.append(mine)  # fmt: skip
+        rows.append((day, cells))
+    audit.record(request, "diary.view_week", f"week:{monday.isoformat()}")
+    return render(request, "office/diary_week.html", page(
+        request, "diary", monday=monday, rows=rows, people=people, zone=tz.key,
+        previous=monday - dt.timedelta(days=7), following=monday + dt.timedelta(days=7),
+        today=clock.now().astimezone(tz).date(),
     ))  # fmt: skip
