@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from stride.office import auth_views, diary_views, entry_views, staff_booking, views
+from stride.office import (
+    auth_views,
+    desk_views,
+    diary_views,
+    entry_views,
+    staff_booking,
+    views,
+)
 
 app_name = "office"
 urlpatterns = [
@@ -17,6 +24,9 @@ urlpatterns = [
     path("office/entries/<int:pk>/mark/", entry_views.mark, name="entry_mark"),
     path("office/entries/<int:pk>/reinstate/", entry_views.reinstate, name="entry_reinstate"),
     path("office/entries/<int:pk>/move/", staff_booking.move, name="entry_move"),
+    path("office/waitlist/", desk_views.waitlist_list, name="waitlist"),
+    path("office/waitlist/<int:pk>/offer/", desk_views.waitlist_offer, name="waitlist_offer"),
+    path("office/audit/", desk_views.audit_list, name="audit"),
     path("", include("stride.office.urls_patients")),
     path("", include("stride.office.urls_reports")),
 ]
