@@ -182,3 +182,8 @@ def test_static_recovery_devices_are_not_a_way_round_the_password(client, rosa):
     device = StaticDevice.objects.create(user=user, name="Recovery codes")
     StaticToken.objects.create(device=device, token="abcdef1234")
     assert _sign_in(client, "abcdef1234", password="wrong").status_code == 400
+
+
+def test_the_clinic_admin_sets_roles_in_the_admin(admin_client, demo_clinic):
+    page = admin_client.get("/admin/office/staffprofile/")
+    assert page.status_code == 200 and "reception" in page.content.decode()
