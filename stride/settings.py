@@ -260,3 +260,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "WARNING")},
 }
+
+# Retention of patient data -----------------------------------------------------
+# `stride apply-retention` (daily) removes a patient's personal data this many years
+# after their last appointment; for someone under 18 when last seen, not before this
+# birthday (one later if they were 17), whichever is later. See docs/back-office.md.
+RETENTION_ADULT_YEARS = stride_config.env_int(env, "RETENTION_ADULT_YEARS", 8)
+RETENTION_CHILD_UNTIL_AGE = stride_config.env_int(env, "RETENTION_CHILD_UNTIL_AGE", 25)

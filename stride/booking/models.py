@@ -263,6 +263,10 @@ class Patient(models.Model):
     phone = models.CharField(max_length=20)
     date_of_birth = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
+    notes = models.TextField(
+        blank=True, max_length=5000,
+        help_text="Admin notes for staff (not clinical records): how to reach them, access needs.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]
