@@ -129,6 +129,15 @@ def _strong_match(details: PatientDetails) -> Patient | None:
 STAFF_HORIZON_DAYS = 366 * 2
 
 
+def _new_patient(details: PatientDetails) -> Patient:
+    """Someone we cannot match for certain is a new patient record; staff merge the
+    records of one person (two emails, say) on the patient pages."""
+    return Patient.objects.create(
+        name=details.name, email=details.email, phone=details.phone,
+        date_of_birth=details.date_of_birth,
+    )  # fmt: skip
+
+
 def choose_practitioner(
     *, service: Service, practitioner: Practitioner | None, start: dt.datetime,
     staff: bool = False,
@@ -207,7 +216,7 @@ def book_in_transaction(
     token = token or secrets.token_urlsafe(24)  # 192 bits
     BookingDetails.objects.create(
         entry=entry,
-        patient=_strong_match(details),
+        patient=_strong_match(details) or _new_patient(details),
         name=details.name,
         email=details.email,
         phone=details.phone,

@@ -190,7 +190,9 @@ def test_a_booking_links_to_a_patient_only_on_a_strong_match(client):
         "patient": {**PATIENT, "name": "Ada Byron"},
     }  # same email, another name
     assert post(client, other).status_code == 201
-    assert BookingDetails.objects.get(name="Ada Byron").patient is None
+    byron = BookingDetails.objects.get(name="Ada Byron").patient
+    assert byron is not None and byron != ada  # a record of her own, never Ada's
+    assert (byron.name, byron.email) == ("Ada Byron", "ada@example.com")
 
 
 def test_someone_booking_for_a_child_is_recorded(client):
