@@ -307,7 +307,7 @@ def test_young_children_are_sent_to_their_gp_or_111(client):
 
 
 def test_unsure_red_flag_questions_are_named_on_the_results(client):
-    response, asked = _answer_all(client, _begin(client), {})  # "not sure" to everything
+    response, _ = _answer_all(client, _begin(client), {})  # "not sure" to everything
     html = response.content.decode()
     assert "You were not sure about" in html
     assert assessment_kb.wording()["red.cold_pale_foot"]["question"] in html
