@@ -127,6 +127,7 @@ def _strong_match(details: PatientDetails) -> Patient | None:
 
 
 STAFF_HORIZON_DAYS = 366 * 2
+ANY_PRACTITIONER_ATTEMPTS = 3
 
 
 def _new_patient(details: PatientDetails) -> Patient:
@@ -176,13 +177,25 @@ def booking_create(
 
     Raises SlotUnavailable when the time cannot be booked now, Busy when the database
     stayed locked.
+
+    For "the first free one", losing a race for a practitioner is not the end: on
+    PostgreSQL two requests can both choose the same person, and the constraint refuses
+    the second, which then looks again (the winner has committed) and takes the next
+    free practitioner, if any. On SQLite the write lock already orders them.
     """
-    with diary_write():
-        release_expired_holds(clock.now())
-        return book_in_transaction(
-            service=service, practitioner=practitioner, start=start, details=details,
-            channel=channel, token=token, staff=staff,
-        )  # fmt: skip
+    attempts = ANY_PRACTITIONER_ATTEMPTS if practitioner is None else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            with diary_write():
+                release_expired_holds(clock.now())
+                return book_in_transaction(
+                    service=service, practitioner=practitioner, start=start,
+                    details=details, channel=channel, token=token, staff=staff,
+                )  # fmt: skip
+        except SlotUnavailable:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 def book_in_transaction(
