@@ -10,22 +10,13 @@ from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 
+from stride.assessment.tests.test_questionnaire import DANCER
 from stride.booking.models import BookingDetails
 from stride.knowledge import assessment_kb
 
 AXE = {"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}
 PHONE = {"width": 360, "height": 640}
 ARTIFACTS = Path(os.environ.get("STRIDE_ARTIFACTS", "var/artifacts")) / "questionnaire"
-
-# A ballet dancer with posterior ankle impingement (finding -> answer).
-DANCER = {
-    "loc.ankle_back": True, "agg.maximal_pointing": True, "sym.pinching_feeling": True,
-    "act.ballet_pointe": True, "sport_only": True, "sym.big_toe_movement_pain": False,
-    "red.cannot_bear_weight": False, "red.deformity": False,
-    "red.severe_pain_out_of_proportion": False, "red.cold_pale_foot": False,
-    "red.sudden_numb_weak_foot": False, "red.fever_or_unwell": False,
-    "sym.spreading_redness": False, "hx.diabetes": False,
-}  # fmt: skip
 
 
 def _finding_for(question: str) -> str:
@@ -195,4 +186,20 @@ def test_the_symptom_check_works_with_the_keyboard_alone(browser, site):
             f"() => document.getElementById('step-heading').innerText !== {heading!r}"
         )
     page.wait_for_function("() => document.activeElement.id === 'step-heading'", timeout=5000)
+    context.close()
+
+
+def test_a_failed_step_keeps_the_page_and_says_what_to_do(browser, site):
+    context = browser.new_context(viewport=PHONE)
+    context.scripts = True
+    page = context.new_page()
+    page.goto(site.url + "/assessment/?region=ankle")
+    where = assessment_kb.wording()["loc.ankle_back"]["yes"]
+    _start(page, site, age="27", sex="Female", region=None, places=[where])
+    page.route("**/assessment/step", lambda route: route.fulfill(status=500, body="Error"))
+    page.get_by_role("button", name="Yes", exact=True).click()
+    page.get_by_role("alert").wait_for()
+    assert "something went wrong" in page.get_by_role("alert").inner_text()
+    assert "call 999" in page.get_by_role("alert").inner_text()
+    assert _heading(page) == assessment_kb.wording()["red.cold_pale_foot"]["question"]
     context.close()

@@ -51,33 +51,26 @@
     enhancePrint(root);
     enhanceForms(root);
     enhanceDiagram(root);
-    // An answer that is not a step (a server error, an expired form) must never blank
-    // the page: keep the step and say what to do.
-    document.body.addEventListener("htmx:beforeSwap", function (event) {
-      var text = event.detail.serverResponse || "";
-      if (text.indexOf('id="questionnaire"') !== -1) { return; }
-      event.detail.shouldSwap = false;
+    // An answer that is not a step (a server error, an expired form) or no answer at
+    // all must never blank the page: keep the step and say what to do.
+    function showError(text) {
       var current = document.getElementById("questionnaire");
       if (!current || current.querySelector("[data-swap-error]")) { return; }
       var note = document.createElement("div");
       note.className = "message message-error";
       note.setAttribute("role", "alert");
       note.setAttribute("data-swap-error", "");
-      note.textContent = "Sorry, something went wrong. Please try again, or start again. " +
-        "In an emergency, call 999. For urgent advice, call NHS 111.";
+      note.textContent = text + " In an emergency, call 999. For urgent advice, call NHS 111.";
       current.insertBefore(note, current.firstChild);
+    }
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var text = event.detail.serverResponse || "";
+      if (text.indexOf('id="questionnaire"') !== -1) { return; }
+      event.detail.shouldSwap = false;
+      showError("Sorry, something went wrong. Please try again, or start again.");
     });
     document.body.addEventListener("htmx:sendError", function () {
-      var current = document.getElementById("questionnaire");
-      if (current && !current.querySelector("[data-swap-error]")) {
-        var note = document.createElement("div");
-        note.className = "message message-error";
-        note.setAttribute("role", "alert");
-        note.setAttribute("data-swap-error", "");
-        note.textContent = "We could not reach the website. Check your connection and try " +
-          "again. In an emergency, call 999.";
-        current.insertBefore(note, current.firstChild);
-      }
+      showError("We could not reach the website. Check your connection and try again.");
     });
     document.body.addEventListener("htmx:afterSettle", function () {
       var fresh = document.getElementById("questionnaire");
