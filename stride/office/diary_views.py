@@ -89,6 +89,7 @@ def day(request: HttpRequest) -> HttpResponse:
         today=clock.now().astimezone(zone).date(), practitioner=wanted,
         # Same-zone aware datetimes subtract as wall clocks: compare in UTC.
         hours=round((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 3600),
+        now=clock.now(), marks=[("attended", "Attended"), ("no_show", "Did not attend")],
         everyone=visible_practitioners(request),
     ))  # fmt: skip
 

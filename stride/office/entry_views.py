@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stride.booking import services
@@ -121,6 +122,9 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record(request, f"booking.mark_{status}", f"booking:{item.pk}")
         messages.success(request, "Marked as attended." if status == "attended"
                          else "Marked as did not attend.")  # fmt: skip
+    back = request.POST.get("next", "")
+    if back.startswith("/office/diary/") and url_has_allowed_host_and_scheme(back, None):
+        return redirect(back)  # marked from the day's list
     return redirect("office:entry", pk=item.pk)
 
 

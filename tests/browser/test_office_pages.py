@@ -75,3 +75,28 @@ def test_a_booking_is_cancelled_with_the_keyboard(page, site):
     page.get_by_text("Cancelled. The patient has been emailed.").wait_for()
     slot.refresh_from_db()
     assert slot.status == "cancelled"
+
+
+def test_attendance_is_marked_in_place_from_the_days_list(page, site):
+    start = clock.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    slot = services.booking_create(
+        service=Service.objects.get(slug="follow-up"),
+        practitioner=Practitioner.objects.get(slug="amara-okafor"), start=start, staff=True,
+        details=services.PatientDetails(name="Cara Patient", email="cara@example.org",
+                                        phone="+447700900123", date_of_birth=dt.date(1980, 1, 1)),
+    ).entry  # fmt: skip
+    with clock.pinned(start + dt.timedelta(minutes=40)):  # the appointment has started
+        _sign_in(page, site)
+        page.goto(f"{site.url}/office/diary/?day={start.date()}")
+        before = page.url
+        card = page.locator(f"#card-{slot.pk}")
+        card.locator("button", has_text="Attended").click()
+        card.locator("[aria-pressed=true]").wait_for()
+        assert page.url == before  # swapped in place, no new page
+        page.wait_for_function(
+            "() => document.activeElement.getAttribute('aria-pressed') === 'true'", timeout=5000
+        )
+        slot.refresh_from_db()
+        assert slot.status == "attended"
+        _axe(page)
+    page.watch.assert_clean()
