@@ -13,7 +13,8 @@ condition at or above its level's threshold.
 
 The next question maximises the expected fall in summed binary entropy over the
 conditions, among findings whose answer has at least ``stop_below`` chance of
-changing the outcome (the leading condition, the top three, or the triage). While a
+changing the outcome (the leading condition, which dangerous conditions are in the top
+three, or the triage). While a
 dangerous condition is plausible, an unanswered red-flag question that could raise
 the triage goes first. When no question qualifies, the answer is None.
 """
@@ -187,7 +188,9 @@ def _outcome(
     probs = [_sigmoid(x) for x in log_odds]
     order = _order(probs, comp.slugs)
     level = min(rule_level, _condition_level(kb, comp, probs, order[0]))
-    material = frozenset(i for i in order[:3] if probs[i] >= kb.material)
+    material = frozenset(
+        i for i in order[:3] if probs[i] >= kb.material and comp.urgency[i] <= 1
+    )
     return order[0], material, level
 
 

@@ -23,6 +23,7 @@ THRESHOLDS = {
     "min_triage": ("triage_exact", ">="),
     "max_under_triage": ("under_triage", "<="),
     "max_questions_median": ("questions_median", "<="),
+    "max_adaptive_under_triage": ("adaptive_under_triage", "<="),
 }
 
 
