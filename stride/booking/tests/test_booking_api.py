@@ -220,3 +220,141 @@ def test_absurd_dates_are_400_not_500(client, start):
     slots = client.get("/api/slots", {"service": "follow-up", "from": "9999-12-30",
                                       "to": "9999-12-31"})  # fmt: skip
     assert slots.status_code == 400
+
+
+# A time already taken: answered from one read of the diary, never from a stale one ------
+
+
+def other_patient(name: str = "Bob", **change: Any) -> dict[str, Any]:
+    email = f"{name.lower()}@example.com"
+    return {**BODY, "patient": {**PATIENT, "name": name, "email": email}, **change}
+
+
+def starts_of(response) -> list[str]:
+    assert response.status_code == 409, response.content
+    return [a["start"] for a in response.json()["alternatives"]]
+
+
+def test_a_taken_time_is_turned_away_without_queueing_for_the_write(client, monkeypatch):
+    from stride.booking import services
+
+    assert post(client, BODY).status_code == 201
+
+    def guarded_write(**kwargs):
+        raise AssertionError("the diary already shows the time taken")
+
+    monkeypatch.setattr(services, "booking_create", guarded_write)
+    starts = starts_of(post(client, other_patient()))
+    assert starts and BODY["start"] not in starts
+
+
+def test_a_taken_time_reads_only_the_diary_and_the_patients_bookings(
+    client, django_assert_num_queries
+):
+    assert post(client, BODY).status_code == 201
+    starts_of(post(client, other_patient("Carol")))  # the configuration is read once
+    with django_assert_num_queries(2):
+        starts_of(post(client, other_patient()))
+
+
+def test_the_answer_for_a_taken_time_is_the_same_as_after_the_write(client):
+    from stride.booking import selectors
+    from stride.booking.models import Service
+    from stride.site.models import Practitioner
+
+    assert post(client, BODY).status_code == 201
+    fresh = selectors.alternatives(
+        service=Service.objects.get(slug="follow-up"),
+        start=dt.datetime.fromisoformat(BODY["start"]),
+        practitioner=Practitioner.objects.get(slug="tomasz-nowak"),
+    )
+    assert starts_of(post(client, other_patient())) == [s.start.isoformat() for s in fresh]
+
+
+def test_times_booked_since_the_last_answer_are_never_offered(client):
+    assert post(client, BODY).status_code == 201
+    first = starts_of(post(client, other_patient()))
+    taken = other_patient("Carol", start=first[0])
+    assert post(client, taken).status_code == 201
+    again = starts_of(post(client, other_patient()))
+    assert first[0] not in again
+    assert again == [s for s in again if s not in {first[0], BODY["start"]}]
+
+
+def test_time_off_saved_since_the_last_answer_is_never_offered(client):
+    from stride.booking.models import TimeOff
+    from stride.site.models import Practitioner
+
+    assert post(client, BODY).status_code == 201
+    before = starts_of(post(client, other_patient()))
+    assert any(s < "2026-06-02T12:00" for s in before)
+    TimeOff.objects.create(
+        practitioner=Practitioner.objects.get(slug="tomasz-nowak"),
+        start=dt.datetime(2026, 6, 2, 7, tzinfo=dt.UTC),  # 08:00 to 12:00 BST
+        end=dt.datetime(2026, 6, 2, 11, tzinfo=dt.UTC),
+    )
+    after = starts_of(post(client, other_patient()))
+    assert after and not any("2026-06-02T08:00" <= s < "2026-06-02T12:00" for s in after)
+
+
+def test_times_that_came_inside_the_notice_are_no_longer_offered(client):
+    from stride import clock
+
+    today = {"practitioner": "amara-okafor", "start": "2026-06-01T14:00:00+01:00"}
+    assert post(client, {**BODY, **today}).status_code == 201
+    early = starts_of(post(client, other_patient(**today)))
+    with clock.pinned(dt.datetime(2026, 6, 1, 11, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))):
+        later = starts_of(post(client, other_patient(**today)))
+    assert min(early) < "2026-06-01T13:30"  # the notice is two hours
+    assert later and all(s >= "2026-06-01T13:30" for s in later)
+
+
+def test_a_patient_at_the_limit_is_told_to_phone_even_for_a_taken_time(client):
+    from stride.booking.models import BookingRules
+
+    rules = BookingRules.objects.get(pk=1)
+    rules.max_future_bookings_per_email = 1
+    rules.save()
+    assert post(client, BODY).status_code == 201
+    assert post(client, other_patient(start="2026-06-02T11:00:00+01:00")).status_code == 201
+    response = post(client, other_patient())
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "not_bookable_online"
+
+
+def test_a_taken_time_counts_once_against_the_email_limit(client, settings):
+    settings.BOOKING_LIMIT_PER_EMAIL = 2
+    assert post(client, BODY).status_code == 201
+    assert post(client, other_patient()).status_code == 409
+    assert post(client, other_patient()).status_code == 409
+    assert post(client, other_patient()).status_code == 429
+
+
+def test_a_bad_request_for_a_taken_time_is_still_400(client):
+    assert post(client, BODY).status_code == 201
+    response = post(client, other_patient(consent=False))
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "consent_required"
+
+
+def test_any_practitioner_is_409_only_once_everyone_is_taken(client):
+    amara = {**BODY, "practitioner": "amara-okafor"}
+    assert post(client, amara).status_code == 201
+    assert post(client, other_patient(practitioner="any")).json()["practitioner"] == (
+        "tomasz-nowak"
+    )
+    starts = starts_of(post(client, other_patient("Carol", practitioner="any")))
+    assert starts and BODY["start"] not in starts
+
+
+def test_an_expired_hold_does_not_take_the_time(client):
+    from stride.site.models import Practitioner
+
+    start = dt.datetime.fromisoformat(BODY["start"])
+    DiaryEntry.objects.create(
+        kind=DiaryEntry.Kind.HOLD, practitioner=Practitioner.objects.get(slug="tomasz-nowak"),
+        start=start, end=start + dt.timedelta(minutes=30), occupied_start=start,
+        occupied_end=start + dt.timedelta(minutes=35),
+        hold_expires_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC),  # before "now"
+    )  # fmt: skip
+    assert post(client, BODY).status_code == 201
