@@ -188,9 +188,7 @@ def _outcome(
     probs = [_sigmoid(x) for x in log_odds]
     order = _order(probs, comp.slugs)
     level = min(rule_level, _condition_level(kb, comp, probs, order[0]))
-    material = frozenset(
-        i for i in order[:3] if probs[i] >= kb.material and comp.urgency[i] <= 1
-    )
+    material = frozenset(i for i in order[:3] if probs[i] >= kb.material and comp.urgency[i] <= 1)
     return order[0], material, level
 
 
