@@ -92,7 +92,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # while one writes, the busy timeout makes a writer wait instead of failing, and
     # IMMEDIATE takes the write lock when a transaction begins, so two transactions
     # can never both read and then both write.
-    _db["CONN_MAX_AGE"] = 0
+    # Keep each thread's connection: SQLite reads the whole schema on a connection's
+    # first statement, which was most of a request's time under load.
+    _db["CONN_MAX_AGE"] = 60
+    _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {
         "timeout": stride_config.env_int(env, "SQLITE_BUSY_TIMEOUT", 5),
         "transaction_mode": "IMMEDIATE",
