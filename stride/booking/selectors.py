@@ -9,6 +9,7 @@ for a few seconds, only to turn away requests for a time the diary shows taken (
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import secrets
@@ -88,6 +89,9 @@ def bank_holidays(*, first_day: dt.date, last_day: dt.date) -> frozenset[dt.date
     return frozenset(dates - opening)
 
 
+STAFF_HORIZON_DAYS = 366 * 2
+
+
 @dataclass(frozen=True)
 class Inputs:
     schedules: tuple[scheduling.Schedule, ...]
@@ -96,6 +100,13 @@ class Inputs:
     closed_days: frozenset[dt.date]
     closures: tuple[tuple[dt.datetime, dt.datetime], ...]
     now: dt.datetime
+
+    def for_staff(self) -> Inputs:
+        """Staff may book inside the minimum notice and beyond the online horizon
+        (never outside working hours or over another entry)."""
+        rules = dataclasses.replace(self.rules, minimum_notice=dt.timedelta(0),
+                                    horizon_days=STAFF_HORIZON_DAYS)  # fmt: skip
+        return dataclasses.replace(self, rules=rules)
 
     # The three questions the booking code asks the core, each with these inputs.
     def offered(self, first_day: dt.date, last_day: dt.date) -> list[scheduling.Slot]:

@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
@@ -126,7 +126,6 @@ def _strong_match(details: PatientDetails) -> Patient | None:
     return next((p for p in candidates if " ".join(p.name.lower().split()) == wanted), None)
 
 
-STAFF_HORIZON_DAYS = 366 * 2
 ANY_PRACTITIONER_ATTEMPTS = 3
 
 
@@ -150,9 +149,7 @@ def choose_practitioner(
         service=service, first_day=day, last_day=day, practitioner=practitioner
     )
     if staff:
-        rules = replace(inputs.rules, minimum_notice=dt.timedelta(0),
-                        horizon_days=STAFF_HORIZON_DAYS)  # fmt: skip
-        inputs = replace(inputs, rules=rules)
+        inputs = inputs.for_staff()
     if practitioner is not None:
         if not inputs.bookable(start, practitioner.slug):
             raise SlotUnavailable

@@ -32,9 +32,7 @@ def staff_times(*, service: Service, person: Practitioner, day: dt.date) -> list
     inputs = selectors.availability_inputs(
         service=service, first_day=day, last_day=day, practitioner=person
     )
-    rules = replace(inputs.rules, minimum_notice=dt.timedelta(0),
-                    horizon_days=services.STAFF_HORIZON_DAYS)  # fmt: skip
-    offered = replace(inputs, rules=rules).offered(day, day)
+    offered = inputs.for_staff().offered(day, day)
     return [s.start.astimezone(zone()) for s in offered if s.practitioner == person.slug]
 
 
