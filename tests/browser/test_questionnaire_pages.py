@@ -48,6 +48,10 @@ def _click_and_wait(page, button) -> None:
         with page.expect_navigation():
             button.click()
         return
+    # Click once htmx has taken the step's forms over (the script loads deferred).
+    page.wait_for_function(
+        "() => !document.querySelector('#questionnaire form[data-step-form]:not([hx-post])')"
+    )
     page.evaluate("document.getElementById('questionnaire').dataset.seen = '1'")
     button.click()
     page.wait_for_function(
@@ -162,6 +166,21 @@ def test_the_symptom_check_works_with_the_keyboard_alone(browser, site):
                 return
         raise AssertionError(f"Tab never reached {selector}")
 
+    def submit_and_wait(button: str) -> None:
+        """Enter on the step's button once htmx has taken the form over; then wait for
+        the next step to replace this one in place."""
+        page.wait_for_function(
+            "() => document.querySelector('#questionnaire form[data-step-form][hx-post]')"
+        )
+        heading = page.evaluate("document.getElementById('step-heading').innerText")
+        tab_to(button)
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "h => document.getElementById('step-heading')"
+            " && document.getElementById('step-heading').innerText !== h",
+            arg=heading,
+        )
+
     tab_to("#age")
     page.keyboard.type("45")
     tab_to("input[name=sex]")
@@ -169,22 +188,13 @@ def test_the_symptom_check_works_with_the_keyboard_alone(browser, site):
     tab_to("input[name=region]")
     page.keyboard.press("ArrowDown")  # the second region, heel
     assert page.evaluate("document.querySelector('input[name=region]:checked').value") == "heel"
-    tab_to("button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.getElementById('step-heading')"
-                           " && document.getElementById('step-heading').innerText"
-                           ".includes('where exactly')")  # fmt: skip
+    submit_and_wait("button[type=submit]")
+    assert "where exactly" in page.evaluate("document.getElementById('step-heading').innerText")
     tab_to("input[name=place]")
     page.keyboard.press("Space")
-    tab_to("button[type=submit]")
-    page.keyboard.press("Enter")
+    submit_and_wait("button[type=submit]")
     for _ in range(3):
-        heading = page.evaluate("document.getElementById('step-heading').innerText")
-        tab_to("button[value=no]")
-        page.keyboard.press("Enter")
-        page.wait_for_function(
-            f"() => document.getElementById('step-heading').innerText !== {heading!r}"
-        )
+        submit_and_wait("button[value=no]")
     page.wait_for_function("() => document.activeElement.id === 'step-heading'", timeout=5000)
     context.close()
 
