@@ -67,7 +67,12 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Rule:
-    """A red flag: fires when every group has a finding answered true."""
+    """A red flag: fires when every group has a finding answered true.
+
+    A safety-net rule also needs every group of ``unsure`` to have a finding the person
+    was not sure about, and, when ``if_plausible`` names a condition, that condition at
+    least ``plausible_at`` likely: it covers a danger the answers could not exclude.
+    """
 
     id: str
     level: str
@@ -77,10 +82,48 @@ class Rule:
     advice: str
     age_min: int = 0
     age_max: int = 200
+    condition: str | None = None  # the condition this rule points to, shown first
+    safety_net: bool = False
+    unsure: tuple[frozenset[str], ...] = ()
+    if_plausible: str | None = None  # condition slug
+    plausible_at: float = 0.0
 
     @property
     def findings(self) -> frozenset[str]:
         return frozenset().union(*self.when)
+
+    @property
+    def unsure_findings(self) -> frozenset[str]:
+        return frozenset().union(*self.unsure)
+
+    def applies_to(self, age: int) -> bool:
+        return self.age_min <= age <= self.age_max
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """The questions a clinician asks first for a complaint, before the search.
+
+    It applies when one of ``located`` is answered true (empty: every complaint), the
+    age is in range and every group of ``when`` has a finding answered true; its
+    questions are asked in order, skipping any answered or not sure.
+    """
+
+    id: str
+    ask: tuple[str, ...]
+    located: frozenset[str] = frozenset()
+    when: tuple[frozenset[str], ...] = ()
+    unless: frozenset[str] = frozenset()  # off once any of these is answered true
+    age_min: int = 0
+    age_max: int = 200
+
+    def applies(self, age: int, true: set[str]) -> bool:
+        return (
+            self.age_min <= age <= self.age_max
+            and (not self.located or bool(self.located & true))
+            and all(group & true for group in self.when)
+            and not self.unless & true
+        )
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: it is cached
@@ -95,6 +138,8 @@ class KnowledgeBase:
     rules: tuple[Rule, ...]
     advice: dict[str, str] = field(default_factory=dict)  # destination -> plain advice
     screening: tuple[str, ...] = ()  # asked first in every assessment, in this order
+    pathways: tuple[Pathway, ...] = ()  # then the complaint's own first questions
+    rechecks: dict[str, str] = field(default_factory=dict)  # red flag -> its second asking
     red_flag_bar: float = 0.0  # ... if a yes is at least this likely
     plausible: float = 0.02  # a dangerous condition this probable keeps red flags first
     stop_below: float = 0.05  # stop asking when no answer is this likely to change the outcome
