@@ -11,6 +11,7 @@ from stride.core.assessment.model import (
     ConditionModel,
     KnowledgeBase,
     Likelihood,
+    Pathway,
     Rule,
     clamp,
 )
@@ -28,11 +29,58 @@ def wording() -> dict[str, dict[str, str]]:
     return dict(_yaml(f"{FOLDER}/wording.yaml")["findings"])
 
 
+def _groups(spec: list[list[str]] | None, rechecks: dict[str, str]) -> tuple[frozenset[str], ...]:
+    """Rule groups, each with the recheck of every red flag in it beside that flag."""
+    return tuple(
+        frozenset(group) | {rechecks[f] for f in group if f in rechecks} for group in spec or ()
+    )
+
+
+def _rule(r: dict[str, Any], rechecks: dict[str, str]) -> Rule:
+    safety_net = bool(r.get("safety_net", False))
+    return Rule(
+        id=r["id"],
+        level=r["level"],
+        destination=str(r["destination"]),
+        when=_groups(r["when"], rechecks),
+        reason=r["reason"].strip(),
+        advice=r["advice"].strip(),
+        age_min=int(r.get("age_min", 0)),
+        age_max=int(r.get("age_max", 200)),
+        condition=r.get("condition"),
+        safety_net=safety_net,
+        # A safety net names exactly the askings it waits on: no recheck is added.
+        unsure=tuple(frozenset(g) for g in r.get("unsure") or ()),
+        if_plausible=r.get("if_plausible"),
+        plausible_at=float(r.get("plausible_at", 0.0)),
+    )
+
+
+def _pathway(p: dict[str, Any]) -> Pathway:
+    return Pathway(
+        id=p["id"],
+        ask=tuple(p["ask"]),
+        located=frozenset(p.get("located") or ()),
+        when=tuple(frozenset(g) for g in p.get("when") or ()),
+        unless=frozenset(p.get("unless") or ()),
+        unless_no=frozenset(p.get("unless_no") or ()),
+        first_yes=bool(p.get("first_yes", False)),
+        age_min=int(p.get("age_min", 0)),
+        age_max=int(p.get("age_max", 200)),
+    )
+
+
 def build(
-    model: dict[str, Any], rules: dict[str, Any], destinations: dict[str, Any]
+    model: dict[str, Any],
+    rules: dict[str, Any],
+    destinations: dict[str, Any],
+    pathways: dict[str, Any] | None = None,
+    safety_nets: dict[str, Any] | None = None,
 ) -> KnowledgeBase:
     vocabulary = conditions()
     findings = finding_ids()
+    nets = safety_nets or {}
+    rechecks = {str(k): str(v) for k, v in (nets.get("rechecks") or {}).items()}
     background = {f: clamp(float(v["p"])) for f, v in model["background"].items()}
     models = []
     for slug, entry in vocabulary.items():
@@ -50,6 +98,10 @@ def build(
             )
             for f, v in spec["findings"].items()
         }
+        # A second asking of a red flag weighs what the red flag weighs.
+        for flag, recheck in rechecks.items():
+            if flag in likelihoods and recheck not in likelihoods:
+                likelihoods[recheck] = likelihoods[flag]
         models.append(
             ConditionModel(
                 slug=slug,
@@ -73,21 +125,13 @@ def build(
             for c in model.get("clusters", [])
         ),
         conditions=tuple(models),
-        rules=tuple(
-            Rule(
-                id=r["id"],
-                level=r["level"],
-                destination=str(r["destination"]),
-                when=tuple(frozenset(group) for group in r["when"]),
-                reason=r["reason"].strip(),
-                advice=r["advice"].strip(),
-                age_min=int(r.get("age_min", 0)),
-                age_max=int(r.get("age_max", 200)),
-            )
-            for r in rules["rules"]
-        ),
+        rules=tuple(_rule(r, rechecks) for r in [*rules["rules"], *(nets.get("rules") or ())]),
         advice={str(k): v for k, v in destinations["advice"].items()},
         screening=tuple(rules.get("screening") or ()),
+        pathways=tuple(_pathway(p) for p in (pathways or {}).get("pathways") or ()),
+        rechecks=rechecks,
+        plausible=float(model.get("plausible", 0.02)),
+        exclude_below={str(k): float(v) for k, v in (model.get("exclude_below") or {}).items()},
     )
 
 
@@ -97,6 +141,8 @@ def knowledge_base() -> KnowledgeBase:
         _yaml(f"{FOLDER}/model.yaml"),
         _yaml(f"{FOLDER}/red_flags.yaml"),
         _yaml(f"{FOLDER}/destinations.yaml"),
+        _yaml(f"{FOLDER}/pathways.yaml"),
+        _yaml(f"{FOLDER}/safety_nets.yaml"),
     )
 
 

@@ -7,7 +7,7 @@ level (over-triage: answered more urgently than gold).
 
 Adaptive replay: start from the case's ``loc.*`` answers that are true, then answer
 each next question from the case (or put it in ``not_sure`` when the case is silent)
-until the next question is None or 30 questions; report the questions asked and the
+until the next question is None or 40 questions; report the questions asked and the
 same measures at the end.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 from stride.core.assessment.engine import assess
 from stride.core.assessment.model import KnowledgeBase, Result, urgency
 
-MAX_QUESTIONS = 30
+MAX_QUESTIONS = 40
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Most urgent first.
@@ -114,15 +115,20 @@ class Pathway:
     located: frozenset[str] = frozenset()
     when: tuple[frozenset[str], ...] = ()
     unless: frozenset[str] = frozenset()  # off once any of these is answered true
+    unless_no: frozenset[str] = frozenset()  # off once any of these is answered false
+    first_yes: bool = False  # one choice among several: off once one is answered true
     age_min: int = 0
     age_max: int = 200
 
-    def applies(self, age: int, true: set[str]) -> bool:
+    def applies(self, age: int, answers: Mapping[str, bool]) -> bool:
+        true = {f for f, v in answers.items() if v}
         return (
             self.age_min <= age <= self.age_max
             and (not self.located or bool(self.located & true))
             and all(group & true for group in self.when)
             and not self.unless & true
+            and not any(answers.get(f) is False for f in self.unless_no)
+            and not (self.first_yes and any(answers.get(f) for f in self.ask))
         )
 
 
@@ -142,8 +148,12 @@ class KnowledgeBase:
     rechecks: dict[str, str] = field(default_factory=dict)  # red flag -> its second asking
     red_flag_bar: float = 0.0  # ... if a yes is at least this likely
     plausible: float = 0.02  # a dangerous condition this probable keeps red flags first
+    # A dangerous condition at least this probable keeps the questions going while one
+    # could bring it below (per level; a level not given uses its triage threshold).
+    exclude_below: dict[str, float] = field(default_factory=dict)
     stop_below: float = 0.05  # stop asking when no answer is this likely to change the outcome
     stop_step: float = 0.01  # ... plus this much for every question already answered
+    leader_margin: float = 1.25  # a new leader must be this many times as likely to count
     material: float = 0.2  # a condition this probable counts among "the top conditions"
     contention_ratio: float = 0.2  # conditions this close to the leader steer the questions
     contention_floor: float = 0.02
