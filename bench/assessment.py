@@ -43,7 +43,7 @@ from pathlib import Path
 
 import yaml
 
-from stride.core.assessment import engine
+from stride.core.assessment import engine, questions
 from stride.core.assessment.evaluate import MAX_QUESTIONS, Case, percentile, replay
 from stride.core.assessment.model import KnowledgeBase
 from stride.knowledge import ROOT, assessment_kb
@@ -54,7 +54,7 @@ DEFAULT_REPEAT = 3
 NS_PER_MS = 1_000_000
 FULL = "full answers"
 STEPS = "adaptive steps"
-SETTLED = "full answers, screening settled"
+SETTLED = "full answers, screening settled"  # and every pathway and safety net
 KINDS = (FULL, STEPS, SETTLED)
 MEASURED = (FULL, STEPS)  # the calls the requirement is about
 
@@ -141,9 +141,28 @@ def measure(
     return full, scoring
 
 
+def scripted(kb: KnowledgeBase, age: int, sex: str, answers: Mapping[str, bool],
+             not_sure: Sequence[str]) -> str | None:  # fmt: skip
+    """The question knowledge sets next (safety nets, screening, pathways), or None."""
+    comp = engine.compile_kb(kb)
+    state = engine.State(kb, comp, age, sex)
+    for finding in sorted(answers):
+        state.answer(finding, answers[finding])
+    probs = [engine.sigmoid(x) for x in state.log_odds()]
+    return questions.scripted_question(kb, comp, probs, age, answers, set(not_sure))
+
+
 def searches(kb: KnowledgeBase, call: Call) -> bool:
-    """Whether ``assess()`` searches for the next question (no screening question is open)."""
-    return all(f in call.answers or f in call.not_sure for f in kb.screening)
+    """Whether ``assess()`` searches for the next question (no scripted question is open)."""
+    return scripted(kb, call.age, call.sex, call.answers, call.not_sure) is None
+
+
+def settled(kb: KnowledgeBase, case: Case) -> tuple[str, ...]:
+    """The case's scripted questions it does not answer, all put in ``not_sure``."""
+    unsure: list[str] = []
+    while (q := scripted(kb, case.age, case.sex, case.answers, unsure)) is not None:
+        unsure.append(q)
+    return tuple(unsure)
 
 
 def row(label: str, values: list[int], width: int) -> str:
@@ -176,8 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for case in cases:
         calls.extend(adaptive_calls(kb, case))
     for case in cases:
-        still_open = tuple(f for f in kb.screening if f not in case.answers)
-        calls.append(Call(SETTLED, case.age, case.sex, dict(case.answers), still_open))
+        calls.append(Call(SETTLED, case.age, case.sex, dict(case.answers), settled(kb, case)))
     counts = {k: sum(1 for c in calls if c.kind == k) for k in KINDS}
     searching = {k: sum(1 for c in calls if c.kind == k and searches(kb, c)) for k in KINDS}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from ninja import Schema
@@ -99,8 +100,28 @@ class VocabularyConditionOut(Schema):
     article_url: str | None
 
 
+class ReviewerOut(Schema):
+    name: str
+    role: str
+
+
+class ReleaseOut(Schema):
+    version: str
+    date: dt.date = Field(description="When this release of the knowledge was made.")
+    status: Literal["draft", "signed_off"] = Field(
+        description="signed_off: a named clinician signed this release off; draft: not yet."
+    )
+    reviewer: ReviewerOut | None = Field(description="The clinician who reviews or signed it.")
+    signed_off: dt.date | None = Field(description="The date of the clinical sign-off, if any.")
+    changes: list[str] = Field(description="What changed in this release.")
+
+
 class VocabularyOut(Schema):
     knowledge_version: str
+    knowledge_release: ReleaseOut | None = Field(
+        default=None,
+        description="The release record of knowledge_version; null when it has none.",
+    )
     findings: list[FindingOut]
     regions: list[RegionOut]
     conditions: list[VocabularyConditionOut]

@@ -9,7 +9,7 @@ from typing import Any
 
 from stride import knowledge
 from stride.core.assessment import Result, assess
-from stride.knowledge import assessment_kb
+from stride.knowledge import assessment_kb, releases
 from stride.library.models import Article
 
 
@@ -70,12 +70,43 @@ def result_as_json(result: Result) -> dict[str, Any]:
     }
 
 
+def knowledge_release() -> releases.Release | None:
+    """The release record of the knowledge in use (None if it has none: not signed off)."""
+    return releases.release(assessment_kb.knowledge_base().version)
+
+
+def knowledge_status() -> dict[str, Any]:
+    """What the symptom check says about the knowledge it uses: version and sign-off."""
+    version = assessment_kb.knowledge_base().version
+    release = releases.release(version)
+    return {
+        "version": version,
+        "release": release,
+        "signed_off": release is not None and release.is_signed_off,
+    }
+
+
+def release_as_json(release: releases.Release | None) -> dict[str, Any] | None:
+    if release is None:
+        return None
+    reviewer = release.reviewer
+    return {
+        "version": release.version,
+        "date": release.date.isoformat(),
+        "status": release.status,
+        "reviewer": {"name": reviewer.name, "role": reviewer.role} if reviewer else None,
+        "signed_off": release.signed_off.isoformat() if release.signed_off else None,
+        "changes": list(release.changes),
+    }
+
+
 def vocabulary() -> dict[str, Any]:
     kb = assessment_kb.knowledge_base()
     wording = assessment_kb.wording()
     urls = article_urls()
     return {
         "knowledge_version": kb.version,
+        "knowledge_release": release_as_json(knowledge_release()),
         "findings": [
             {
                 "id": f,

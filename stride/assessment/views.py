@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from stride import clock, knowledge
-from stride.assessment import models, questionnaire, selectors
+from stride.assessment import models, questionnaire, results, selectors
 from stride.assessment.questionnaire import State
 from stride.booking import handoff, ratelimit
 from stride.core.assessment import Result
@@ -36,7 +36,8 @@ MIN_AGE = 5  # younger children are better seen by a GP, health visitor or NHS 1
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any],
           status: int = 200, state: State | None = None) -> HttpResponse:  # fmt: skip
-    context = {"clinic": site_selectors.clinic_get(), **context}
+    context = {"clinic": site_selectors.clinic_get(),
+               "knowledge": selectors.knowledge_status(), **context}  # fmt: skip
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
@@ -186,21 +187,11 @@ def _results_context(state: State, result: Result) -> dict[str, Any]:
     kb = assessment_kb.knowledge_base()
     unsure_flags = [words[f]["question"] for f in state.history
                     if f in state.not_sure and f in kb.red_flag_findings]  # fmt: skip
-    conditions = [
-        {
-            "name": c.name, "slug": c.slug, "url": urls.get(c.slug),
-            "fit": "Fits your answers well." if c.probability >= 0.5 else (
-                "Fits some of your answers." if c.probability >= 0.2 else "Less likely."),
-            "why": [words[f]["yes" if state.engine_answers().get(f) else "no"]
-                    for f in c.supporting],
-            "against": [words[f]["yes" if state.engine_answers().get(f) else "no"]
-                        for f in c.against],
-        }
-        for c in result.conditions[:5]
-    ]  # fmt: skip
+    likely = results.causes(result, state.engine_answers(), level=advice.level, urls=urls)
     summary = questionnaire.summary(state, result, _today())
     return {
-        "advice": advice, "conditions": conditions, "service": service, "bookable": bookable,
+        "advice": advice, "likely": likely, "conditions": likely["pinned"] + likely["others"],
+        "service": service, "bookable": bookable,
         "handoff": handoff.dumps(handoff.Handoff(service=service.slug, summary=summary,
                                                  same_day=same_day))
         if service and bookable else "",

@@ -35,7 +35,8 @@ from stride.knowledge import assessment_kb
 from stride.library.models import Article
 
 FINDINGS = assessment_kb.finding_ids()
-RULES = assessment_kb.knowledge_base().rules
+RULES = tuple(r for r in assessment_kb.knowledge_base().rules if not r.safety_net)
+SAFETY_NETS = tuple(r for r in assessment_kb.knowledge_base().rules if r.safety_net)
 DEV_YAML = knowledge.ROOT / "vignettes" / "dev.yaml"  # the development vignettes, in the package
 DEV_CASES = yaml.safe_load(DEV_YAML.read_text(encoding="utf-8"))["cases"]
 
@@ -441,7 +442,9 @@ def test_a_cold_pale_foot_not_answered_true_is_no_emergency(client, db, how):
 
 
 def rule_age(rule: Any) -> int:
-    return 30 if rule.age_min <= 30 <= rule.age_max else (rule.age_min + rule.age_max) // 2
+    return (
+        30 if rule.age_min <= 30 <= rule.age_max else (rule.age_min + min(rule.age_max, 120)) // 2
+    )
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
@@ -465,6 +468,45 @@ def test_no_red_flag_rule_fires_when_its_findings_are_false_or_unknown(client, d
 
     for body in (every_false, every_not_sure, {"age": age}):
         assert rule.id not in {r["rule"] for r in rule_reasons(assess(client, body))}
+
+
+@pytest.mark.parametrize("rule", SAFETY_NETS, ids=lambda r: r.id)
+def test_a_safety_net_fires_only_on_not_sure_and_only_raises_the_triage(client, db, rule):
+    age = rule_age(rule)
+    risk = {sorted(group)[0]: True for group in rule.when}
+    unsure = [sorted(group)[0] for group in rule.unsure]
+    # The danger it guards against made plausible by its strongest sign, asked no further.
+    plausible = {}
+    if rule.if_plausible:
+        plausible = dict.fromkeys(PLAUSIBLE.get(rule.if_plausible, ()), True)
+    base = {"age": age, "answers": {**risk, **plausible}}
+    without = assess(client, base)
+    with_net = assess(client, {**base, "not_sure": unsure})
+    answered_no = assess(client, {**base, "answers": {**base["answers"],
+                                                      **dict.fromkeys(unsure, False)}})  # fmt: skip
+
+    assert rule.id in {r["rule"] for r in rule_reasons(with_net)}
+    assert LEVELS.index(with_net["triage"]["level"]) <= LEVELS.index(rule.level)
+    assert LEVELS.index(with_net["triage"]["level"]) <= LEVELS.index(without["triage"]["level"])
+    assert rule.id not in {r["rule"] for r in rule_reasons(without)}
+    assert rule.id not in {r["rule"] for r in rule_reasons(answered_no)}
+    assert "could not rule out" in rule.reason.lower()
+
+
+# Findings that make each guarded danger plausible (a clinician's picture of it).
+PLAUSIBLE = {
+    "acute-limb-ischaemia": ("onset.sudden_no_injury", "agg.rest_and_night", "sym.numbness"),
+    "charcot-foot": ("sym.swelling", "sym.warmth", "hx.reduced_sensation_feet"),
+    "septic-arthritis": (
+        "loc.ankle_front",
+        "sym.swelling",
+        "sym.warmth",
+        "sym.redness",
+        "onset.sudden_no_injury",
+        "agg.rest_and_night",
+    ),
+    "deep-vein-thrombosis": ("loc.calf", "sym.swelling"),
+}
 
 
 def test_no_rule_fires_with_every_red_flag_finding_answered_false(client, db):

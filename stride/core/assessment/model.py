@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Most urgent first.
 LEVELS = ("emergency", "urgent", "appointment", "self_care")
@@ -89,11 +90,11 @@ class Rule:
     if_plausible: str | None = None  # condition slug
     plausible_at: float = 0.0
 
-    @property
+    @cached_property
     def findings(self) -> frozenset[str]:
         return frozenset().union(*self.when)
 
-    @property
+    @cached_property
     def unsure_findings(self) -> frozenset[str]:
         return frozenset().union(*self.unsure)
 

@@ -143,6 +143,23 @@ def next_question(
     rules: list[Rule],
 ) -> str | None:
     probs = [sigmoid(x) for x in log_odds]
+    question = scripted_question(kb, comp, probs, age, answers, not_sure)
+    if question is not None:
+        return question
+    true = {f for f, v in answers.items() if v is True}
+    return _search(kb, comp, state, log_odds, probs, age, answers, not_sure, rules, true)
+
+
+def scripted_question(
+    kb: KnowledgeBase,
+    comp: Compiled,
+    probs: list[float],
+    age: int,
+    answers: Mapping[str, bool],
+    not_sure: set[str],
+) -> str | None:
+    """The next question set by knowledge (safety nets, screening, pathways), if any:
+    None means the search chooses."""
     probability = dict(zip(comp.slugs, probs, strict=True))
     question = safety_net_question(kb, probability, age, answers, not_sure)
     if question is not None:
@@ -151,13 +168,65 @@ def next_question(
     for finding in kb.screening:
         if finding not in asked:
             return finding
-    true = {f for f, v in answers.items() if v is True}
     for pathway in kb.pathways:
         if pathway.applies(age, answers):
             for finding in pathway.ask:
                 if finding not in asked:
                     return finding
-    return _search(kb, comp, state, log_odds, probs, age, answers, not_sure, rules, true)
+    return None
+
+
+class _Now:
+    """The present outcome, and what an answer would make of it, computed from the few
+    conditions the answer changes (the search asks this of every open finding)."""
+
+    def __init__(
+        self, kb: KnowledgeBase, comp: Compiled, probs: list[float], rule_level: int
+    ) -> None:
+        self.kb, self.comp, self.probs, self.rule_level = kb, comp, probs, rule_level
+        self.order = order(probs, comp.slugs)
+        self.thresholds = [
+            kb.thresholds[("emergency", "urgent")[comp.urgency[i]]] if comp.urgency[i] <= 1 else 2.0
+            for i in range(len(probs))
+        ]
+        self.over = frozenset(i for i in comp.dangerous if probs[i] >= self.thresholds[i])
+        self.outcome = self.with_changes({}, rule_level, None)
+
+    def with_changes(
+        self, changed: Mapping[int, float], rule_level: int, leader: int | None
+    ) -> tuple[int, frozenset[int], int]:
+        probs, comp = self.probs, self.comp
+        new = dict(changed)
+        top: list[int] = []
+        for i in self.order:
+            if i not in new:
+                top.append(i)
+                if len(top) == 3:
+                    break
+        floor = probs[top[-1]] if top else 0.0
+        ranked = sorted(
+            [*top, *(i for i, v in new.items() if v >= floor)],
+            key=lambda i: (-new.get(i, probs[i]), comp.slugs[i]),
+        )
+        lead = ranked[0]
+        if leader is not None and new.get(leader, probs[leader]) * self.kb.leader_margin >= new.get(
+            lead, probs[lead]
+        ):
+            lead = leader
+        level = min(rule_level, comp.urgency[lead])
+        for i in self.over:
+            if i not in new:
+                level = min(level, comp.urgency[i])
+        thresholds = self.thresholds
+        for i, value in new.items():
+            if value >= thresholds[i]:
+                level = min(level, comp.urgency[i])
+        material = frozenset(
+            i
+            for i in ranked[:3]
+            if comp.urgency[i] <= 1 and new.get(i, probs[i]) >= self.kb.material
+        )
+        return lead, material, level
 
 
 def _search(
@@ -177,17 +246,19 @@ def _search(
     cutoff = max(kb.contention_floor, kb.contention_ratio * max(probs))
     contenders = [i for i, p in enumerate(probs) if p >= cutoff]
     total = sum(probs[i] for i in contenders) or 1.0
-    weights = [probs[i] / total if probs[i] >= cutoff else 0.0 for i in range(len(probs))]
-    entropy_now = sum(entropy(probs[i]) for i in contenders)
+    weight = {i: probs[i] / total for i in contenders}
+    entropy_of = {i: entropy(probs[i]) for i in contenders}
+    entropy_now = sum(entropy_of.values())
     rule_level = min((urgency(r.level) for r in rules), default=3)
-    outcome_now = _outcome(kb, comp, log_odds, rule_level)
+    now = _Now(kb, comp, probs, rule_level)
+    outcome_now = now.outcome
     urgent_questions = _red_flag_questions(kb, comp, probs, true, age)
     # Dangers not yet excluded: the session goes on while a question could exclude one.
     # A danger a red-flag rule already covers (a rule at its level or more urgent) needs
     # no excluding: no answer can take that advice back.
-    dangers = [(i, _exclusion(kb, comp.urgency[i])) for i in comp.dangerous
+    dangers = {i: _exclusion(kb, comp.urgency[i]) for i in comp.dangerous
                if comp.urgency[i] < rule_level
-               and probs[i] >= _exclusion(kb, comp.urgency[i])]  # fmt: skip
+               and probs[i] >= _exclusion(kb, comp.urgency[i])}  # fmt: skip
 
     # Each question costs the person time: the more they have answered, the more a
     # further question must be likely to change the outcome to be worth asking.
@@ -199,38 +270,42 @@ def _search(
     # A second asking of a red flag is for a person not sure of the first, and only
     # through its safety net.
     rechecks = set(kb.rechecks.values())
+    # A finding no condition that matters lists (one in contention, or a plausible
+    # danger) and no rule names cannot change the outcome enough to be asked.
+    steering = frozenset(contenders) | {i for i in comp.dangerous if probs[i] >= kb.plausible}
     for finding in kb.findings:
         if finding in answers or finding in not_sure or finding in rechecks:
             continue
         if located and finding.startswith("loc."):
             continue
         in_rule = finding in comp.rule_findings
-        if finding not in comp.yes and not in_rule:
+        if not in_rule and (finding not in comp.yes or not comp.listed_by[finding] & steering):
             continue
         given = comp.p_yes_given[finding]
-        p_yes = min(0.99, max(0.01, sum(w * g for w, g in zip(weights, given, strict=True))))
-        after_yes = state.log_odds_if(log_odds, finding, True)
-        after_no = state.log_odds_if(log_odds, finding, False)
+        p_yes = min(0.99, max(0.01, sum(w * given[i] for i, w in weight.items())))
+        yes = {i: sigmoid(x) for i, x in state.changes_if(log_odds, finding, True).items()}
+        no = {i: sigmoid(x) for i, x in state.changes_if(log_odds, finding, False).items()}
         yes_rule_level = rule_level
         if in_rule:
+            with_it = true | {finding}
             yes_rule_level = min(
                 [rule_level]
-                + [urgency(r.level) for r in kb.rules
-                   if not r.safety_net and finding in r.findings and r.applies_to(age)
-                   and all(g & (true | {finding}) for g in r.when)]
+                + [urgency(r.level) for r in comp.rules_with.get(finding, ())
+                   if r.applies_to(age) and all(g & with_it for g in r.when)]
             )  # fmt: skip
-        outcome_yes = _outcome(kb, comp, after_yes, yes_rule_level, outcome_now[0])
-        outcome_no = _outcome(kb, comp, after_no, rule_level, outcome_now[0])
+        outcome_yes = now.with_changes(yes, yes_rule_level, outcome_now[0])
+        outcome_no = now.with_changes(no, rule_level, outcome_now[0])
         change = p_yes * (outcome_yes != outcome_now) + (1 - p_yes) * (outcome_no != outcome_now)
-        gain = entropy_now - (
-            p_yes * sum(entropy(sigmoid(after_yes[i])) for i in contenders)
-            + (1 - p_yes) * sum(entropy(sigmoid(after_no[i])) for i in contenders)
+        gain = -(
+            p_yes * sum(entropy(v) - entropy_of[i] for i, v in yes.items() if i in entropy_of)
+            + (1 - p_yes)
+            * sum(entropy(v) - entropy_of[i] for i, v in no.items() if i in entropy_of)
         )
         excludes = 0.0
-        for i, below in dangers:
-            if sigmoid(after_no[i]) < below:
+        for i, below in dangers.items():
+            if no.get(i, 1.0) < below:
                 excludes = max(excludes, 1 - p_yes)
-            if sigmoid(after_yes[i]) < below:
+            if yes.get(i, 1.0) < below:
                 excludes = max(excludes, p_yes)
         raises_triage = outcome_yes[2] < outcome_now[2]
         if finding in urgent_questions and raises_triage and p_yes >= kb.red_flag_bar:
@@ -243,4 +318,5 @@ def _search(
             continue
         if best is None or key[:3] > best[:3]:
             best = key
+    del entropy_now
     return best[3] if best else None

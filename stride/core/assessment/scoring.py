@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from stride.core.assessment.model import KnowledgeBase, Likelihood, urgency
+from stride.core.assessment.model import KnowledgeBase, Likelihood, Rule, urgency
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class Compiled:
     p_yes_given: dict[str, tuple[float, ...]]  # finding -> P(yes | condition i)
     rule_findings: frozenset[str]
     dangerous: tuple[int, ...]  # emergency and urgent conditions
+    listed_by: dict[str, frozenset[int]]  # finding -> conditions that list it themselves
+    rules_with: dict[str, tuple[Rule, ...]]  # finding -> the (not safety-net) rules naming it
 
 
 @lru_cache(maxsize=8)
@@ -65,6 +67,14 @@ def compile_kb(kb: KnowledgeBase) -> Compiled:
         p_yes_given={f: tuple(v) for f, v in p_yes.items()},
         rule_findings=kb.red_flag_findings,
         dangerous=tuple(i for i, u in enumerate(levels) if u <= 1),
+        listed_by={
+            f: frozenset(i for i, c in enumerate(kb.conditions) if f in c.findings)
+            for f in kb.findings
+        },
+        rules_with={
+            f: tuple(r for r in kb.rules if not r.safety_net and f in r.findings)
+            for f in kb.red_flag_findings
+        },
     )
 
 
@@ -115,6 +125,20 @@ class State:
 
     def log_odds(self) -> list[float]:
         return [self.base[i] + self.free[i] + self._capped(i) for i in range(len(self.base))]
+
+    def changes_if(self, current: list[float], finding: str, value: bool) -> dict[int, float]:
+        """The log-odds that would change if ``finding`` were answered, by condition."""
+        table = self.comp.yes if value else self.comp.no
+        k = self.comp.cluster_of.get(finding)
+        if k is None:
+            return {i: current[i] + log_lr for i, log_lr in table.get(finding, ())}
+        cap = self.comp.cluster_cap[k]
+        out = {}
+        for i, log_lr in table.get(finding, ()):
+            before = self.clusters[i][k]
+            shift = max(-cap, min(cap, before + log_lr)) - max(-cap, min(cap, before))
+            out[i] = current[i] + shift
+        return out
 
     def log_odds_if(self, current: list[float], finding: str, value: bool) -> list[float]:
         table = self.comp.yes if value else self.comp.no

@@ -24,6 +24,9 @@ THRESHOLDS = {
     "max_under_triage": ("under_triage", "<="),
     "max_questions_median": ("questions_median", "<="),
     "max_adaptive_under_triage": ("adaptive_under_triage", "<="),
+    "min_adaptive_top3": ("adaptive_top3", ">="),
+    "min_adaptive_triage": ("adaptive_triage_exact", ">="),
+    "max_questions_p90": ("questions_p90", "<="),
 }
 
 
