@@ -476,14 +476,15 @@ def test_a_safety_net_fires_only_on_not_sure_and_only_raises_the_triage(client, 
     risk = {sorted(group)[0]: True for group in rule.when}
     unsure = [sorted(group)[0] for group in rule.unsure]
     # The danger it guards against made plausible by its strongest sign, asked no further.
-    plausible = {}
+    plausible: dict[str, bool] = {}
     if rule.if_plausible:
         plausible = dict.fromkeys(PLAUSIBLE.get(rule.if_plausible, ()), True)
-    base = {"age": age, "answers": {**risk, **plausible}}
-    without = assess(client, base)
-    with_net = assess(client, {**base, "not_sure": unsure})
-    answered_no = assess(client, {**base, "answers": {**base["answers"],
-                                                      **dict.fromkeys(unsure, False)}})  # fmt: skip
+    answers = {**risk, **plausible}
+    without = assess(client, {"age": age, "answers": answers})
+    with_net = assess(client, {"age": age, "answers": answers, "not_sure": unsure})
+    answered_no = assess(
+        client, {"age": age, "answers": {**answers, **dict.fromkeys(unsure, False)}}
+    )
 
     assert rule.id in {r["rule"] for r in rule_reasons(with_net)}
     assert LEVELS.index(with_net["triage"]["level"]) <= LEVELS.index(rule.level)
