@@ -64,6 +64,7 @@ def _pathway(p: dict[str, Any]) -> Pathway:
         when=tuple(frozenset(g) for g in p.get("when") or ()),
         unless=frozenset(p.get("unless") or ()),
         unless_no=frozenset(p.get("unless_no") or ()),
+        after_no=frozenset(p.get("after_no") or ()),
         first_yes=bool(p.get("first_yes", False)),
         age_min=int(p.get("age_min", 0)),
         age_max=int(p.get("age_max", 200)),
@@ -131,6 +132,7 @@ def build(
         pathways=tuple(_pathway(p) for p in (pathways or {}).get("pathways") or ()),
         rechecks=rechecks,
         plausible=float(model.get("plausible", 0.02)),
+        red_flag_bar=float(model.get("red_flag_bar", 0.0)),
         exclude_below={str(k): float(v) for k, v in (model.get("exclude_below") or {}).items()},
     )
 

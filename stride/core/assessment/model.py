@@ -117,6 +117,7 @@ class Pathway:
     when: tuple[frozenset[str], ...] = ()
     unless: frozenset[str] = frozenset()  # off once any of these is answered true
     unless_no: frozenset[str] = frozenset()  # off once any of these is answered false
+    after_no: frozenset[str] = frozenset()  # on only once one of these is answered false
     first_yes: bool = False  # one choice among several: off once one is answered true
     age_min: int = 0
     age_max: int = 200
@@ -129,6 +130,7 @@ class Pathway:
             and all(group & true for group in self.when)
             and not self.unless & true
             and not any(answers.get(f) is False for f in self.unless_no)
+            and (not self.after_no or any(answers.get(f) is False for f in self.after_no))
             and not (self.first_yes and any(answers.get(f) for f in self.ask))
         )
 

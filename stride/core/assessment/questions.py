@@ -319,4 +319,9 @@ def _search(
         if best is None or key[:3] > best[:3]:
             best = key
     del entropy_now
+    global LAST_KEY  # noqa: PLW0603  (diagnostics only)
+    LAST_KEY = best
     return best[3] if best else None
+
+
+LAST_KEY: tuple[float, float, float, str] | None = None
