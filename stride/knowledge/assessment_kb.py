@@ -53,6 +53,7 @@ def _rule(r: dict[str, Any], rechecks: dict[str, str]) -> Rule:
         unsure=tuple(frozenset(g) for g in r.get("unsure") or ()),
         if_plausible=r.get("if_plausible"),
         plausible_at=float(r.get("plausible_at", 0.0)),
+        regions=frozenset(r.get("regions") or ()),
     )
 
 
@@ -133,6 +134,8 @@ def build(
         rechecks=rechecks,
         plausible=float(model.get("plausible", 0.02)),
         red_flag_bar=float(model.get("red_flag_bar", 0.0)),
+        stop_below=float(model.get("stop_below", 0.05)),
+        stop_step=float(model.get("stop_step", 0.01)),
         exclude_below={str(k): float(v) for k, v in (model.get("exclude_below") or {}).items()},
     )
 

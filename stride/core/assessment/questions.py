@@ -169,7 +169,7 @@ def scripted_question(
         if finding not in asked:
             return finding
     for pathway in kb.pathways:
-        if pathway.applies(age, answers):
+        if pathway.applies(age, answers, not_sure):
             for finding in pathway.ask:
                 if finding not in asked:
                     return finding
@@ -319,9 +319,4 @@ def _search(
         if best is None or key[:3] > best[:3]:
             best = key
     del entropy_now
-    global LAST_KEY  # noqa: PLW0603  (diagnostics only)
-    LAST_KEY = best
     return best[3] if best else None
-
-
-LAST_KEY: tuple[float, float, float, str] | None = None
