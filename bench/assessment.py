@@ -24,7 +24,9 @@ What is measured
     ``engine.State`` construction, the answers, ``log_odds``, probabilities and the
     ranking). The ratio of the two medians shows what choosing the next question costs.
 
-    The requirement: the median (p50) ``assess()`` call over all inputs under 5 ms.
+    The requirement: the median (p50) ``assess()`` call under 5 ms, over all inputs and
+    in the "screening settled" row, where every question set by knowledge (screening,
+    pathways, safety nets) is settled, so each call runs the next-question search.
 
 Run it with ``uv run python bench/assessment.py [--repeat N] [--check]``; see
 ``bench/README.md``. Nothing is written; no Django, database or network is involved.
@@ -234,8 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p50 = percentile(every, 50) / NS_PER_MS
     base = percentile(scoring, 50) / NS_PER_MS
     print(f"assess() / scoring only, p50 over all: {p50 / base:.1f}x ({p50:.3f} / {base:.3f} ms)")
-    ok = p50 < REQUIREMENT_P50_MS
-    print(f"requirement: p50 < {REQUIREMENT_P50_MS:g} ms: {'PASS' if ok else 'FAIL'}")
+    searched = percentile(timings[SETTLED], 50) / NS_PER_MS
+    print(f"assess() with the next-question search ({SETTLED}) / scoring only, p50: "
+          f"{searched / base:.1f}x ({searched:.3f} / {base:.3f} ms)")  # fmt: skip
+    ok = p50 < REQUIREMENT_P50_MS and searched < REQUIREMENT_P50_MS
+    print(f"requirement: p50 < {REQUIREMENT_P50_MS:g} ms over all calls ({p50:.3f} ms) and with "
+          f"the search ({searched:.3f} ms): {'PASS' if ok else 'FAIL'}")  # fmt: skip
     return 1 if args.check and not ok else 0
 
 

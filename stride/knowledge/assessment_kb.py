@@ -20,6 +20,7 @@ from stride.knowledge import ROOT, _yaml, conditions
 FOLDER = "assessment"
 
 
+@cache
 def finding_ids() -> tuple[str, ...]:
     return tuple(f["id"] for f in _yaml("findings.yaml")["findings"])
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -118,14 +118,12 @@ class Pathway:
     when: tuple[frozenset[str], ...] = ()
     unless: frozenset[str] = frozenset()  # off once any of these is answered true
     unless_no: frozenset[str] = frozenset()  # off once any of these is answered false
-    after_no: frozenset[str] = frozenset()  # on only once one of these is a no or not sure
+    after_no: frozenset[str] = frozenset()  # on only once one of these is answered no
     first_yes: bool = False  # one choice among several: off once one is answered true
     age_min: int = 0
     age_max: int = 200
 
-    def applies(
-        self, age: int, answers: Mapping[str, bool], not_sure: Collection[str] = ()
-    ) -> bool:
+    def applies(self, age: int, answers: Mapping[str, bool]) -> bool:
         true = {f for f, v in answers.items() if v}
         return (
             self.age_min <= age <= self.age_max
@@ -133,10 +131,7 @@ class Pathway:
             and all(group & true for group in self.when)
             and not self.unless & true
             and not any(answers.get(f) is False for f in self.unless_no)
-            and (
-                not self.after_no
-                or any(answers.get(f) is False or f in not_sure for f in self.after_no)
-            )
+            and (not self.after_no or any(answers.get(f) is False for f in self.after_no))
             and not (self.first_yes and any(answers.get(f) for f in self.ask))
         )
 

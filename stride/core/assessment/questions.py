@@ -169,7 +169,7 @@ def scripted_question(
         if finding not in asked:
             return finding
     for pathway in kb.pathways:
-        if pathway.applies(age, answers, not_sure):
+        if pathway.applies(age, answers):
             for finding in pathway.ask:
                 if finding not in asked:
                     return finding

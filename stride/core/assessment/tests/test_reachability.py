@@ -8,7 +8,8 @@ condition, and is not sure of everything else, starts from where it hurts and an
 each next question. The session must fire the rule (or give advice at least as
 urgent) before it stops. A second asking of a red flag counts as the red flag itself;
 a sign of a broken bone comes with an injury; a diabetic hot foot comes with diabetes;
-a wound that is not healing, or with bone at its base, is an open wound.
+a wound that is not healing, or with bone at its base, is an open wound; a person hurt
+one way knows they were not hurt the other ways, and says no to those.
 """
 
 from __future__ import annotations
@@ -117,6 +118,8 @@ def test_an_adaptive_session_reaches_every_red_flag_rule(
         finding = result.next_question
         if finding in truth:
             answers[finding] = True
+        elif finding in INJURIES and truth & (INJURIES | {"onset.any_injury"}):
+            answers[finding] = False
         else:
             not_sure.append(finding)
         result = assess(KB, age=age, answers=answers, not_sure=not_sure)
