@@ -53,7 +53,7 @@ def _rule(r: dict[str, Any], rechecks: dict[str, str]) -> Rule:
         # A safety net names exactly the askings it waits on: no recheck is added.
         unsure=tuple(frozenset(g) for g in r.get("unsure") or ()),
         if_plausible=r.get("if_plausible"),
-        plausible_at=float(r.get("plausible_at", 0.0)),
+        plausible_at=float(r["plausible_at"]) if "plausible_at" in r else None,
         regions=frozenset(r.get("regions") or ()),
     )
 

@@ -88,7 +88,7 @@ class Rule:
     safety_net: bool = False
     unsure: tuple[frozenset[str], ...] = ()
     if_plausible: str | None = None  # condition slug
-    plausible_at: float = 0.0
+    plausible_at: float | None = None  # default: the knowledge base's `plausible`
     regions: frozenset[str] = frozenset()  # where its picture arises (default: its condition's)
 
     @cached_property
@@ -124,7 +124,7 @@ class Pathway:
     age_max: int = 200
 
     def applies(self, age: int, answers: Mapping[str, bool]) -> bool:
-        true = {f for f, v in answers.items() if v}
+        true = {f for f, v in answers.items() if v is True}
         return (
             self.age_min <= age <= self.age_max
             and (not self.located or bool(self.located & true))
@@ -132,7 +132,7 @@ class Pathway:
             and not self.unless & true
             and not any(answers.get(f) is False for f in self.unless_no)
             and (not self.after_no or any(answers.get(f) is False for f in self.after_no))
-            and not (self.first_yes and any(answers.get(f) for f in self.ask))
+            and not (self.first_yes and any(answers.get(f) is True for f in self.ask))
         )
 
 

@@ -32,30 +32,10 @@ import math
 from collections.abc import Mapping
 
 from stride.core.assessment.model import KnowledgeBase, Rule, urgency
-from stride.core.assessment.rules import condition_level, plausible
+from stride.core.assessment.rules import plausible
 from stride.core.assessment.scoring import Compiled, State, entropy, order, sigmoid
 
 STRONG_LOG_LR = math.log(2)
-
-
-def _outcome(
-    kb: KnowledgeBase,
-    comp: Compiled,
-    log_odds: list[float],
-    rule_level: int,
-    leader: int | None = None,
-) -> tuple[int, frozenset[int], int]:
-    """What an answer could change: the leading condition (a near tie with the current
-    leader does not count as a change), the dangerous conditions among the top three
-    that are material, and the triage level."""
-    probs = [sigmoid(x) for x in log_odds]
-    ranked = order(probs, comp.slugs)
-    lead = ranked[0]
-    if leader is not None and probs[leader] * kb.leader_margin >= probs[lead]:
-        lead = leader
-    level = min(rule_level, condition_level(kb, comp, probs, lead))
-    material = frozenset(i for i in ranked[:3] if probs[i] >= kb.material and comp.urgency[i] <= 1)
-    return lead, material, level
 
 
 def _first_open(group: frozenset[str], asked: set[str], later: set[str]) -> str | None:
@@ -71,7 +51,7 @@ def safety_net_question(
     not_sure: set[str],
 ) -> str | None:
     """The next question a safety-net rule needs before it can fire, if any."""
-    true = {f for f, v in answers.items() if v}
+    true = {f for f, v in answers.items() if v is True}
     asked = set(answers) | not_sure
     for rule in kb.rules:
         if not (rule.safety_net and rule.applies_to(age) and rule.unsure):
@@ -203,7 +183,7 @@ class _Now:
                 top.append(i)
                 if len(top) == 3:
                     break
-        floor = probs[top[-1]] if top else 0.0
+        floor = probs[top[-1]] if len(top) == 3 else 0.0
         ranked = sorted(
             [*top, *(i for i, v in new.items() if v >= floor)],
             key=lambda i: (-new.get(i, probs[i]), comp.slugs[i]),
@@ -248,7 +228,6 @@ def _search(
     total = sum(probs[i] for i in contenders) or 1.0
     weight = {i: probs[i] / total for i in contenders}
     entropy_of = {i: entropy(probs[i]) for i in contenders}
-    entropy_now = sum(entropy_of.values())
     rule_level = min((urgency(r.level) for r in rules), default=3)
     now = _Now(kb, comp, probs, rule_level)
     outcome_now = now.outcome
@@ -318,5 +297,4 @@ def _search(
             continue
         if best is None or key[:3] > best[:3]:
             best = key
-    del entropy_now
     return best[3] if best else None

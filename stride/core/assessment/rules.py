@@ -37,7 +37,8 @@ def plausible(kb: KnowledgeBase, rule: Rule, probability: Mapping[str, float] | 
         return True
     if probability is None:
         return False
-    return probability.get(rule.if_plausible, 0.0) >= (rule.plausible_at or kb.plausible)
+    at = kb.plausible if rule.plausible_at is None else rule.plausible_at
+    return probability.get(rule.if_plausible, 0.0) >= at
 
 
 def fired_rules(
