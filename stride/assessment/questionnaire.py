@@ -155,9 +155,14 @@ def apply_floor(state: State, value: str) -> None:
 
 
 def new_red_flags(state: State) -> list[Rule]:
-    """Rules that fire on these answers and whose advice the person has not yet read."""
+    """Rules that fire on these answers and whose advice the person has not yet read,
+    with any safety net the result's triage gives (a danger that could not be ruled out
+    is shown as soon as it is known, like a red flag answered yes)."""
     kb = assessment_kb.knowledge_base()
     fired = fired_rules(kb, state.age, state.engine_answers())
+    if any(f in state.not_sure for f in kb.rechecks.values()):
+        reasons = {r.rule for r in result_of(state).triage.reasons if r.rule}
+        fired += [r for r in kb.rules if r.safety_net and r.id in reasons]
     return [r for r in fired if r.id not in state.acknowledged]
 
 

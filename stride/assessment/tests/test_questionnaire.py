@@ -352,3 +352,25 @@ def test_urgent_same_day_booking_offers_today_only(client, now):
     refused = client.post("/book/follow-up/details/",
                           {"handoff": carried, "pick": f"{later} amara-okafor"})  # fmt: skip
     assert refused.status_code == 404
+
+
+def test_a_safety_net_interrupts_like_a_red_flag_once_the_second_asking_is_unsure():
+    # An irregular heartbeat, a sudden painful numb foot at rest, and "not sure" twice
+    # about a cold, pale foot: the advice comes now, not at the end of the questions.
+    state = questionnaire.State(
+        age=78, sex="unspecified", region="foot", places=["loc.midfoot_top"],
+        answers={"hx.irregular_heartbeat": True, "onset.sudden_no_injury": True,
+                 "agg.rest_and_night": True, "sym.numbness": True},
+        not_sure=["red.cold_pale_foot", "red.foot_colder_than_other"],
+    )  # fmt: skip
+    flags = questionnaire.new_red_flags(state)
+    assert "safety-net-cold-pale-foot" in {r.id for r in flags}
+    assert questionnaire.red_flag_advice(flags).level == "emergency"
+
+    state.acknowledged += [r.id for r in flags]
+    assert questionnaire.new_red_flags(state) == []
+    # Answered "no" the second time, there is nothing to interrupt with.
+    state.acknowledged = []
+    state.not_sure = ["red.cold_pale_foot"]
+    state.answers["red.foot_colder_than_other"] = False
+    assert "safety-net-cold-pale-foot" not in {r.id for r in questionnaire.new_red_flags(state)}
