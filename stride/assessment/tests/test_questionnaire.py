@@ -47,9 +47,12 @@ def _begin(client, age=27, sex="female", region="ankle", places=("loc.ankle_back
     return _step(client, _state(response), action="places", place=list(places))
 
 
-def _answer_all(client, response, answers: dict[str, bool], limit: int = 45):
-    """Answer every question from ``answers`` (not sure when silent), reading each
-    red-flag page before going on; returns the last response and the questions asked."""
+def _answer_all(
+    client, response, answers: dict[str, bool], limit: int = 45, silent: str = "not_sure"
+):
+    """Answer every question from ``answers`` (``silent`` when they say nothing: not sure
+    unless told), reading each red-flag page before going on; returns the last response
+    and the questions asked."""
     asked: list[str] = []
     for _ in range(limit):
         html = response.content.decode()
@@ -63,7 +66,7 @@ def _answer_all(client, response, answers: dict[str, bool], limit: int = 45):
         assert finding is not None
         asked.append(finding)
         value = answers.get(finding)
-        choice = "not_sure" if value is None else ("yes" if value else "no")
+        choice = silent if value is None else ("yes" if value else "no")
         response = _step(client, state, answer=choice)
     raise AssertionError("the questionnaire did not finish")
 

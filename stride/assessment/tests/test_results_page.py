@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.template.loader import render_to_string
 
-from stride.assessment import questionnaire, results
+from stride.assessment import results
 from stride.assessment.tests.helpers import BENIGN, EXAMPLE, assess
 from stride.assessment.tests.test_questionnaire import DANCER, _answer_all, _begin, _state, _step
 from stride.core.assessment import Result
@@ -65,19 +65,8 @@ def _why_lines(section: str) -> list[str]:
 
 def _finish(client, answers: dict[str, bool], **begin: Any) -> str:
     """Answer every question from ``answers``, "no" to any other."""
-    response = _begin(client, **begin)
-    for _ in range(60):
-        html = response.content.decode()
-        if "Your results" in html:
-            return html
-        state = _state(response)
-        if 'value="continue"' in html:
-            response = _step(client, state, action="continue")
-            continue
-        finding = questionnaire.loads(state).question
-        assert finding is not None
-        response = _step(client, state, answer="yes" if answers.get(finding) else "no")
-    raise AssertionError("the questionnaire did not finish")
+    response, _ = _answer_all(client, _begin(client, **begin), answers, limit=60, silent="no")
+    return response.content.decode()
 
 
 # --- a fired red flag's condition comes first ---------------------------------------

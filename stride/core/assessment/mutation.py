@@ -229,7 +229,7 @@ def could_fire(rule: Rule, check: Check) -> bool:
     A mutation only removes people from a rule or lowers it, so where the unmutated
     rule cannot fire the mutant gives the unmutated result, which passes the check
     (checks the unmutated knowledge fails are left out): only the other checks are run."""
-    true = {f for f, v in check.answers.items() if v}
+    true = {f for f, v in check.answers.items() if v is True}
     return rule.applies_to(check.age) and all(group & true for group in rule.when)
 
 
