@@ -166,6 +166,15 @@ def new_red_flags(state: State) -> list[Rule]:
     return [r for r in fired if r.id not in state.acknowledged]
 
 
+def unsure_warning_signs(state: State) -> list[str]:
+    """The warning signs (findings worded as urgent) the person was not sure about, in the
+    order asked: a rule's other findings (how it started, where it hurts) are not ones."""
+    kb = assessment_kb.knowledge_base()
+    words = assessment_kb.wording()
+    return [f for f in state.history if f in state.not_sure and f in kb.red_flag_findings
+            and words[f]["group"] == "urgent"]  # fmt: skip
+
+
 def remember(state: State, advice: Advice) -> None:
     """Keep the most urgent advice shown (the first of equals: it was read first)."""
     if state.seen is None or urgency(advice.level) < urgency(state.seen.level):

@@ -184,9 +184,7 @@ def _results_context(state: State, result: Result) -> dict[str, Any]:
         level=advice.level, destination=advice.destination, from_rule=advice.from_rule,
         conditions=slugs,
     )  # fmt: skip
-    kb = assessment_kb.knowledge_base()
-    unsure_flags = [words[f]["question"] for f in state.history
-                    if f in state.not_sure and f in kb.red_flag_findings]  # fmt: skip
+    unsure_flags = [words[f]["question"] for f in questionnaire.unsure_warning_signs(state)]
     likely = results.causes(result, state.engine_answers(), level=advice.level, urls=urls)
     summary = questionnaire.summary(state, result, _today())
     return {

@@ -311,10 +311,15 @@ def test_young_children_are_sent_to_their_gp_or_111(client):
 
 
 def test_unsure_red_flag_questions_are_named_on_the_results(client):
-    response, _ = _answer_all(client, _begin(client), {})  # "not sure" to everything
+    # "Not sure" to everything but two ways of getting hurt, so "any injury" is asked too.
+    no_twist_or_fall = {"onset.twisting_injury": False, "onset.fall_or_heavy_landing": False}
+    response, asked = _answer_all(client, _begin(client), no_twist_or_fall)
+    assert "onset.any_injury" in asked
     html = response.content.decode()
     assert "You were not sure about" in html
     assert assessment_kb.wording()["red.cold_pale_foot"]["question"] in html
+    # How it started is not a warning sign, though a rule names it.
+    assert assessment_kb.wording()["onset.any_injury"]["question"] not in html
 
 
 def test_with_no_place_ticked_other_regions_places_are_not_asked(client):
