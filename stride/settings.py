@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "stride.web.middleware.InputHygieneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "stride.site.middleware.security_headers",
     "stride.library.middleware.legacy_redirects",
@@ -129,7 +130,7 @@ AXES_FAILURE_LIMIT = stride_config.env_int(env, "STAFF_LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=stride_config.env_int(env, "STAFF_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "stride.booking.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "stride.web.ratelimit.client_ip"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "stride.office.auth_views.locked_out"
 # Staff are signed out after this many idle minutes (the back office and the admin).
@@ -178,6 +179,11 @@ PAGE_CACHE_VERSION_TTL = float(env.get("PAGE_CACHE_VERSION_TTL", "0.5"))
 TRUSTED_PROXIES = stride_config.env_int(env, "TRUSTED_PROXIES", 1 if PRODUCTION else 0)
 BOOKING_LIMIT_PER_IP = stride_config.env_int(env, "BOOKING_LIMIT_PER_IP", 20)  # per hour
 BOOKING_LIMIT_PER_EMAIL = stride_config.env_int(env, "BOOKING_LIMIT_PER_EMAIL", 5)  # per hour
+# POST /api/assessment per address per hour: an adaptive session takes about 15 calls;
+# away from production the default lets an evaluation of thousands of cases through.
+ASSESSMENT_LIMIT_PER_IP = stride_config.env_int(
+    env, "ASSESSMENT_LIMIT_PER_IP", 600 if PRODUCTION else 20_000
+)
 
 # Reminder emails this many hours before an appointment (stride send-reminders).
 REMINDER_HOURS = [int(h) for h in stride_config.env_list(env, "REMINDER_HOURS", ["48", "24"])]

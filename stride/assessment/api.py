@@ -7,22 +7,22 @@ nothing from it is stored or logged.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 from pydantic import ValidationError
 
-from stride.api.errors import errors
 from stride.assessment import schemas, selectors
 from stride.knowledge import assessment_kb
 from stride.site.pagecache import MARK
+from stride.web import jsonbody, ratelimit
+from stride.web.errors import errors
 
-MAX_BODY = 64 * 1024
 router = Router(tags=["assessment"])
 ERRORS = {400: schemas.ErrorsOut, 405: schemas.ErrorsOut, 413: schemas.ErrorsOut,
-          415: schemas.ErrorsOut}  # fmt: skip
+          415: schemas.ErrorsOut, 429: schemas.ErrorsOut}  # fmt: skip
 
 
 PYDANTIC_CODES = {
@@ -91,21 +91,13 @@ def _vocabulary_errors(data: schemas.AssessmentIn) -> list[tuple[str, str, str]]
     },
 )
 def assessment(request: HttpRequest) -> Any:
-    content_type = request.content_type or ""
-    if content_type != "application/json":
-        return errors(415, ("", "unsupported_media_type", "Send the body as application/json."))
-    length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > MAX_BODY:
-        return errors(413, ("", "too_large", "The body is larger than 64 KiB."))
-    body = request.body
-    if len(body) > MAX_BODY:
-        return errors(413, ("", "too_large", "The body is larger than 64 KiB."))
-    try:
-        raw = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return errors(400, ("", "invalid_json", "The body is not valid JSON."))
-    if not isinstance(raw, dict):
-        return errors(400, ("", "invalid_json", "The body must be a JSON object."))
+    if limited := ratelimit.hit("assessment-ip", ratelimit.client_ip(request),
+                                limit=settings.ASSESSMENT_LIMIT_PER_IP, window=3600):  # fmt: skip
+        return errors(429, ("", "rate_limited", "Too many requests. Please try again later."),
+                      Retry_After=str(limited.retry_after))  # fmt: skip
+    raw = jsonbody.read_object(request)
+    if isinstance(raw, JsonResponse):
+        return raw
     try:
         data = schemas.AssessmentIn.model_validate(raw)
     except ValidationError as error:

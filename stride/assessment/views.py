@@ -24,10 +24,11 @@ from django.views.decorators.http import require_http_methods
 from stride import clock, knowledge
 from stride.assessment import models, questionnaire, results, selectors
 from stride.assessment.questionnaire import State
-from stride.booking import handoff, ratelimit
+from stride.booking import handoff
 from stride.core.assessment import Result
 from stride.knowledge import assessment_kb
 from stride.site import selectors as site_selectors
+from stride.web import ratelimit
 
 EMAIL_LIMIT_PER_IP = 5  # an hour
 EMAIL_LIMIT_PER_ADDRESS = 3

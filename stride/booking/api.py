@@ -12,11 +12,11 @@ from typing import Any, cast
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
-from stride.api.errors import ErrorsOut, errors
 from stride.booking import selectors
 from stride.booking.models import Service
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
+from stride.web.errors import ErrorsOut, errors
 
 router = Router(tags=["booking"])
 MAX_RANGE_DAYS = 91

@@ -16,15 +16,15 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from stride import clock
-from stride.api.errors import ErrorsOut, errors
-from stride.booking import ratelimit, selectors, services, validation
+from stride.booking import selectors, services, validation
 from stride.booking.models import IdempotencyKey, Service
 from stride.core import scheduling
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
+from stride.web import jsonbody, ratelimit
+from stride.web.errors import ErrorsOut, errors
 
 router = Router(tags=["booking"])
-MAX_BODY = 64 * 1024
 KEY_LIFETIME = dt.timedelta(hours=24)
 WAIT_FOR_FIRST = 10.0  # seconds a duplicate in flight waits for the first
 
@@ -217,16 +217,10 @@ def create_booking(request: HttpRequest) -> Any:
                                 limit=settings.BOOKING_LIMIT_PER_IP, window=3600):  # fmt: skip
         return errors(429, (None, "rate_limited", "Too many attempts. Please try again later."),
                       Retry_After=str(limited.retry_after))  # fmt: skip
-    if request.content_type != "application/json":
-        return errors(415, (None, "unsupported_media_type", "Send the body as application/json."))
-    length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > MAX_BODY or len(request.body) > MAX_BODY:
-        return errors(413, (None, "too_large", "The body is larger than 64 KiB."))
-    try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return errors(400, (None, "invalid_json", "The body is not valid JSON."))
-    key = data.get("idempotency_key") if isinstance(data, dict) else None
+    data = jsonbody.read_object(request, field=None)
+    if isinstance(data, JsonResponse):
+        return data
+    key = data.get("idempotency_key")
     if not isinstance(key, str) or not key or len(key) > validation.MAX_KEY:
         return _respond(*_book(data))
     request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

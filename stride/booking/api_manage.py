@@ -8,11 +8,12 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
-from stride.api.errors import ErrorsOut, errors
 from stride.booking import selectors, services, validation
 from stride.booking.models import DiaryEntry
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
+from stride.web import jsonbody
+from stride.web.errors import ErrorsOut, errors
 
 router = Router(tags=["booking"])
 NOT_FOUND = (None, "not_found", "No booking matches that reference and token.")
@@ -87,12 +88,9 @@ def reschedule_booking(request: HttpRequest, reference: str) -> Any:
     entry = _entry(request, reference)
     if entry is None:
         return errors(404, NOT_FOUND)
-    try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        return errors(400, (None, "invalid_json", "The body is not valid JSON."))
-    if not isinstance(data, dict):
-        return errors(400, (None, "invalid_json", "The body must be a JSON object."))
+    data = jsonbody.read_object(request, field=None, empty={})
+    if isinstance(data, JsonResponse):
+        return data
     problems: list[validation.Problem] = []
     start = validation.parse_start(data.get("start"), selectors.clinic_zone(), problems)
     # Left out: the same practitioner; "any": the first free one.

@@ -18,6 +18,12 @@ from stride import clock
 from stride.booking import calendar
 from stride.booking.models import DiaryEntry
 from stride.site import selectors as site_selectors
+from stride.web import hygiene
+
+
+def _subject(kind: str, context: dict[str, Any]) -> str:
+    """Plain text on one line (the template does not escape it: a subject is not HTML)."""
+    return hygiene.one_line(render_to_string(f"booking/email/{kind}_subject.txt", context), 200)
 
 
 def _send(*, entry: DiaryEntry, kind: str, manage_url: str | None, cancel: bool) -> None:
@@ -27,8 +33,11 @@ def _send(*, entry: DiaryEntry, kind: str, manage_url: str | None, cancel: bool)
     context = {
         "clinic": clinic, "entry": entry, "details": details, "manage_url": manage_url,
         "start": entry.start.astimezone(ZoneInfo(zone)), "zone": zone,
+        # Typed by whoever booked, who may not be the address's owner: shown only on a
+        # labelled line, never as the clinic's own words (not in the greeting or subject).
+        "patient_name": hygiene.one_line(details.name),
     }  # fmt: skip
-    subject = render_to_string(f"booking/email/{kind}_subject.txt", context).strip()
+    subject = _subject(kind, context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"booking/email/{kind}.txt", context),
@@ -39,7 +48,7 @@ def _send(*, entry: DiaryEntry, kind: str, manage_url: str | None, cancel: bool)
     message.attach_alternative(render_to_string(f"booking/email/{kind}.html", context), "text/html")
     data = calendar.ics(
         entry=entry, zone=zone, clinic_name=clinic.name, clinic_email=clinic.email,
-        address=", ".join(clinic.address_lines), patient_name=details.name,
+        address=", ".join(clinic.address_lines), patient_name=hygiene.one_line(details.name),
         patient_email=details.email, stamp=clock.now(), cancel=cancel,
     )  # fmt: skip
     method = "CANCEL" if cancel else "REQUEST"
@@ -82,7 +91,7 @@ def send_message(*, kind: str, to: str, context: dict[str, Any]) -> None:
     def send() -> None:
         clinic = site_selectors.clinic_get()
         full = {"clinic": clinic, **context}
-        subject = render_to_string(f"booking/email/{kind}_subject.txt", full).strip()
+        subject = _subject(kind, full)
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string(f"booking/email/{kind}.txt", full),

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from stride import clock
 from stride.assessment.models import count as count_usage
-from stride.booking import handoff, ratelimit, selectors, services, validation
+from stride.booking import handoff, selectors, services, validation
 from stride.booking.models import DiaryEntry, Service
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
 from stride.site.pagecache import public_page
+from stride.web import ratelimit
 
 DONE_KEY = "stride_booked"  # session: submission id -> reference
 

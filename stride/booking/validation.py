@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from stride.booking.services import PatientDetails
+from stride.web import hygiene
 
 MAX_REASON = 2000
 MAX_SUMMARY = 4000
@@ -33,7 +34,7 @@ class Request:
 
 
 def _text(data: dict[str, Any], key: str, where: str, limit: int, problems: list[Problem],
-          required: bool = False) -> str:  # fmt: skip
+          required: bool = False, free_text: bool = False) -> str:  # fmt: skip
     value = data.get(key, "")
     if value is None:
         value = ""
@@ -45,6 +46,10 @@ def _text(data: dict[str, Any], key: str, where: str, limit: int, problems: list
         problems.append((where, "required", "This is needed."))
     elif len(value) > limit:
         problems.append((where, "too_long", f"Use at most {limit} characters."))
+    elif message := (hygiene.free_text_problem if free_text else hygiene.single_line_problem)(
+        value
+    ):
+        problems.append((where, "invalid_characters", message))
     return value
 
 
@@ -116,8 +121,9 @@ def parse(data: Any, *, zone: ZoneInfo, today: dt.date) -> Request:
         booked_by = {}
     by_name = _text(booked_by, "name", "booked_by.name", MAX_NAME, problems)
     by_rel = _text(booked_by, "relationship", "booked_by.relationship", 60, problems)
-    reason = _text(data, "reason", "reason", MAX_REASON, problems)
-    summary = _text(data, "assessment_summary", "assessment_summary", MAX_SUMMARY, problems)
+    reason = _text(data, "reason", "reason", MAX_REASON, problems, free_text=True)
+    summary = _text(data, "assessment_summary", "assessment_summary", MAX_SUMMARY, problems,
+                    free_text=True)  # fmt: skip
     if not problems and person is not None:
         out.details = PatientDetails(
             name=person.name, email=person.email, phone=person.phone,

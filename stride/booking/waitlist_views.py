@@ -17,10 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stride import clock
-from stride.booking import journey, ratelimit, selectors, services, validation, waitlist
+from stride.booking import journey, selectors, services, validation, waitlist
 from stride.booking.models import WaitlistOffer, WaitlistRequest
 from stride.booking.views import SESSION_SECONDS, private
 from stride.site import selectors as site_selectors
+from stride.web import ratelimit
 
 OFFER_KEY = "stride_waitlist_offer"
 REQUEST_KEY = "stride_waitlist_request"

@@ -152,7 +152,7 @@ def test_too_many_attempts_from_one_address_get_429_with_retry_after(client, set
 
 
 def test_the_client_ip_is_the_one_the_trusted_proxy_saw(rf, settings):
-    from stride.booking.ratelimit import client_ip
+    from stride.web.ratelimit import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     settings.TRUSTED_PROXIES = 0

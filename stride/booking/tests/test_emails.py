@@ -8,6 +8,8 @@ from icalendar import Calendar  # type: ignore[import-untyped]
 
 pytestmark = pytest.mark.usefixtures("demo_clinic", "now")
 
+PATIENT = {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "07700 900123",
+           "date_of_birth": "1990-12-10"}  # fmt: skip
 BODY = {
     "service": "follow-up", "practitioner": "tomasz-nowak", "start": "2026-06-03T10:00:00+01:00",
     "patient": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "07700 900123",
@@ -83,3 +85,42 @@ def test_a_failed_booking_sends_nothing(client, django_capture_on_commit_callbac
         again = client.post("/api/bookings", data=json.dumps(BODY), content_type="application/json")
     assert again.status_code == 409
     assert len(mail.outbox) == 1
+
+
+def test_a_name_with_line_breaks_or_bidi_controls_is_refused(client):
+    for name in ("Ada\nURGENT: pay the fee at https://example.net", "Ada \u202eefi.exe"):
+        body = {**BODY, "patient": {**PATIENT, "name": name}}
+        response = client.post("/api/bookings", data=json.dumps(body),
+                               content_type="application/json")  # fmt: skip
+        assert response.status_code == 400
+        assert response.json()["errors"][0] == {
+            "field": "patient.name", "code": "invalid_characters",
+            "message": "Use plain text on one line, without special characters.",
+        }  # fmt: skip
+    assert mail.outbox == []
+
+
+def test_the_name_typed_is_never_the_clinic_s_words_and_subjects_are_plain_text(
+    client, django_capture_on_commit_callbacks
+):
+    from stride.booking.models import BookingDetails
+
+    booked = _book(client, django_capture_on_commit_callbacks)
+    # A name stored before names were checked, with a line break and a bidi override.
+    BookingDetails.objects.filter(entry__reference=booked["reference"]).update(
+        name="Ada\r\nURGENT: pay the fee at https://example.net \u202eLovelace"
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {booked['manage_token']}"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/bookings/{booked['reference']}/cancel", **auth)
+    first, cancelled = mail.outbox
+    assert first.subject.startswith("Your appointment at Larkfield Foot & Ankle Clinic:")
+    assert "&amp;" not in first.subject
+    for message in (first, cancelled):
+        assert message.body.startswith("Hello,\n")
+        assert "\nURGENT" not in message.body and "\u202e" not in message.body
+        html = message.alternatives[0][0]  # type: ignore[attr-defined]
+        assert "<p>Hello,</p>" in html and "\u202e" not in html
+    assert "Name given when booking: Ada Lovelace" in first.body
+    _, event = _event(cancelled)
+    assert "\n" not in str(event["attendee"].params.get("CN", ""))

@@ -1,0 +1,154 @@
+"""No input through a public entry point answers 5xx: NUL and other control characters,
+deeply nested JSON under the body limit, invalid UTF-8. Run on SQLite and PostgreSQL
+(where a NUL in a query used to reach the database and fail there)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import DataError
+from django.test import Client
+
+from stride.booking.models import DiaryEntry
+from stride.web import hygiene
+
+pytestmark = pytest.mark.usefixtures("demo_clinic", "now")
+
+PATIENT = {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "07700 900123",
+           "date_of_birth": "1990-12-10"}  # fmt: skip
+BOOKING = {"service": "follow-up", "practitioner": "tomasz-nowak",
+           "start": "2026-06-02T10:00:00+01:00", "patient": PATIENT, "consent": True}  # fmt: skip
+ASSESSMENT = {"age": 30, "answers": {"loc.heel_bottom": True}}
+
+
+def nested(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+def deep_array_body(depth: int) -> str:
+    # Under the 64 KiB limit, and far deeper than the parser's stack allows.
+    return '{"answers": ' + "[" * depth + "]" * depth + "}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/slots?service=%00",
+        "/api/slots?service=follow-up&practitioner=x%00",
+        "/book/follow-up/?practitioner=x%00",
+        "/book/follow-up/details/?start=%00",
+        "/search/?q=%00heel",
+        "/no-such-page%00/",
+        "/2019/03/04/heel-pain%00/",
+        "/?p=1%00",
+        "/conditions/%00/",
+        "/api/bookings/ABC%00/",
+        "/bookings/manage/%00/",
+    ],
+)
+def test_a_nul_in_an_address_or_query_is_a_400_never_a_500(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.json()["errors"][0]["code"] == "invalid_characters"
+    else:
+        assert "characters it may not hold" in response.content.decode()
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\r\n", "\u202e", "\u2066"])
+def test_control_and_bidi_characters_in_a_query_are_refused(client: Client, char: str) -> None:
+    assert client.get("/api/slots", {"service": f"follow-up{char}"}).status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/api/assessment", "/api/bookings"])
+def test_a_nul_in_any_json_string_is_a_400_in_the_envelope(client: Client, url: str) -> None:
+    body = ASSESSMENT if url == "/api/assessment" else BOOKING
+    raw = json.dumps(body).replace("Ada", "A\\u0000da").replace("loc.heel", "loc.he\\u0000el")
+    response = client.post(url, data=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_characters"
+    assert DiaryEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", ["/api/assessment", "/api/bookings"])
+@pytest.mark.parametrize("body", [nested(5000), deep_array_body(20000)])
+def test_deeply_nested_json_under_the_body_limit_is_a_400(client: Client, url: str,
+                                                          body: str) -> None:  # fmt: skip
+    assert len(body) < 64 * 1024
+    response = client.post(url, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["code"] == "invalid_json"
+
+
+def test_deeply_nested_json_to_reschedule_is_a_400(client: Client) -> None:
+    booked = client.post("/api/bookings", data=json.dumps(BOOKING), content_type="application/json")
+    assert booked.status_code == 201
+    reference, token = booked.json()["reference"], booked.json()["manage_token"]
+    response = client.post(f"/api/bookings/{reference}/reschedule", data=nested(3000),
+                           content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("url", ["/api/assessment", "/api/bookings"])
+def test_invalid_utf8_is_a_400(client: Client, url: str) -> None:
+    response = client.post(url, data=b'{"age": "\xff\xfe"}', content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_json"
+
+
+def test_a_nul_in_a_form_field_is_refused_and_nothing_is_written(client: Client) -> None:
+    response = client.post("/book/follow-up/details/?start=2026-06-02T10:00:00%2B01:00",
+                           {"name": "Ada\x00", "email": "ada@example.com"})  # fmt: skip
+    assert response.status_code == 400
+    assert DiaryEntry.objects.count() == 0
+
+
+def test_a_value_the_database_refuses_is_a_400_not_a_500(client: Client, monkeypatch) -> None:
+    from stride.booking import selectors
+
+    def refused(*args, **kwargs):
+        raise DataError("value too long for type character varying(80)")
+
+    monkeypatch.setattr(selectors, "services_online", refused)
+    client.raise_request_exception = False
+    response = client.get("/api/slots", {"service": "follow-up"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_value"
+
+
+def test_the_assessment_is_rate_limited_per_address(client: Client, settings) -> None:
+    settings.ASSESSMENT_LIMIT_PER_IP = 3
+    send = lambda: client.post("/api/assessment", data=json.dumps(ASSESSMENT),  # noqa: E731
+                               content_type="application/json")  # fmt: skip
+    assert [send().status_code for _ in range(4)] == [200, 200, 200, 429]
+    refused = send()
+    assert refused.json()["errors"][0]["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize(
+    ("value", "single", "free"),
+    [
+        ("Ada Lovelace", None, None),
+        ("Zoë O'Brien-Smith", None, None),
+        ("Ada\nURGENT: pay the fee", hygiene.SINGLE_LINE_MESSAGE, None),
+        ("Ada\u202eefi", hygiene.SINGLE_LINE_MESSAGE, hygiene.FREE_TEXT_MESSAGE),
+        ("tab\there", hygiene.SINGLE_LINE_MESSAGE, None),
+        ("bell\x07", hygiene.SINGLE_LINE_MESSAGE, hygiene.FREE_TEXT_MESSAGE),
+        ("line\u2028separator", hygiene.SINGLE_LINE_MESSAGE, None),
+    ],
+)
+def test_which_characters_each_kind_of_field_refuses(value, single, free) -> None:
+    assert hygiene.single_line_problem(value) == single
+    assert hygiene.free_text_problem(value) == free
+
+
+def test_json_depth_is_counted_outside_strings_only() -> None:
+    assert not hygiene.json_too_deep(b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')
+    assert not hygiene.json_too_deep(b'{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')
+    assert hygiene.json_too_deep(nested(33).encode())
+    assert not hygiene.json_too_deep(nested(32).encode())
