@@ -127,8 +127,14 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "/office/login/"
 # Staff sign-in: a username, or an address, is locked for 15 minutes after 5 failures.
 AXES_FAILURE_LIMIT = stride_config.env_int(env, "STAFF_LOGIN_FAILURES", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=stride_config.env_int(env, "STAFF_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+# A lockout lasts STAFF_LOCKOUT_MINUTES, doubled for each earlier lockout of the same
+# username and address that day (stride/office/signin_guard.py).
+STAFF_LOCKOUT_BASE = dt.timedelta(minutes=stride_config.env_int(env, "STAFF_LOCKOUT_MINUTES", 15))
+AXES_COOLOFF_TIME = "stride.office.signin_guard.cool_off"
+# The admin never shows a staff member's authenticator key, its QR code or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The username and the address together: a stranger's failures never lock staff out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "stride.web.ratelimit.client_ip"
 AXES_VERBOSE = False

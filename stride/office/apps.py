@@ -7,4 +7,5 @@ class OfficeConfig(AppConfig):
     verbose_name = "Back office"
 
     def ready(self) -> None:
-        from stride.office import checks  # noqa: F401  (registers the system checks)
+        # The system checks, and the audit of failed sign-ins, register themselves.
+        from stride.office import checks, signin_guard  # noqa: F401

@@ -22,9 +22,7 @@ def read_object(
     if empty is not None and _length(request) == 0:
         return dict(empty)
     if (request.content_type or "") != "application/json":
-        return errors(
-            415, (field, "unsupported_media_type", "Send the body as application/json.")
-        )
+        return errors(415, (field, "unsupported_media_type", "Send the body as application/json."))
     body = request.body if _length(request) <= MAX_BODY else b""
     if _length(request) > MAX_BODY or len(body) > MAX_BODY:
         return errors(413, (field, "too_large", "The body is larger than 64 KiB."))

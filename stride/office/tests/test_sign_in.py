@@ -187,3 +187,63 @@ def test_static_recovery_devices_are_not_a_way_round_the_password(client, rosa):
 def test_the_clinic_admin_sets_roles_in_the_admin(admin_client, demo_clinic):
     page = admin_client.get("/admin/office/staffprofile/")
     assert page.status_code == 200 and "reception" in page.content.decode()
+
+
+def test_a_stranger_s_wrong_passwords_do_not_lock_the_real_user_out(rosa):
+    _, device = rosa
+    stranger, staff = Client(REMOTE_ADDR="198.51.100.7"), Client(REMOTE_ADDR="203.0.113.20")
+    for _ in range(6):
+        _sign_in(stranger, _code(device), password="wrong")
+    assert _sign_in(stranger, _code(device)).status_code == 429  # locked: from that address
+    signed_in = _sign_in(staff, _code(device))
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/office/diary/"
+
+
+def test_failed_sign_ins_and_lockouts_are_audited_without_what_was_typed(client, rosa):
+    user, device = rosa
+    _sign_in(client, _code(device), username="nobody-here")
+    for _ in range(5):
+        _sign_in(client, _code(device), password="wrong")
+    failed = AuditEvent.objects.filter(action="staff.sign_in_failed")
+    assert failed.filter(actor=user.pk, subject=f"user:{user.pk}").count() >= 4
+    assert failed.filter(actor=0, subject="unknown account").count() == 1
+    assert AuditEvent.objects.filter(action="staff.locked_out", actor=user.pk).count() == 1
+    assert not AuditEvent.objects.filter(subject__contains="nobody").exists()
+
+
+def test_each_further_lockout_of_the_same_pair_waits_twice_as_long(rosa, settings, rf):
+    import datetime as dt
+
+    from stride.office import signin_guard
+
+    request = rf.post("/office/login/", {"username": "rosa"}, REMOTE_ADDR="198.51.100.7")
+    base = settings.STAFF_LOCKOUT_BASE
+    assert signin_guard.cool_off(request) == base
+    signin_guard.audit_lockout(None, request=request, username="rosa", ip_address="198.51.100.7")
+    assert signin_guard.cool_off(request) == base
+    signin_guard.audit_lockout(None, request=request, username="rosa", ip_address="198.51.100.7")
+    assert signin_guard.cool_off(request) == 2 * base
+    for _ in range(20):
+        signin_guard.audit_lockout(None, request=request, username="rosa",
+                                   ip_address="198.51.100.7")  # fmt: skip
+    assert signin_guard.cool_off(request) == dt.timedelta(hours=24)
+    other = rf.post("/office/login/", {"username": "rosa"}, REMOTE_ADDR="203.0.113.20")
+    assert signin_guard.cool_off(other) == base  # another address starts afresh
+
+
+def test_the_admin_hides_authenticator_keys_and_audits_every_look(admin_client, rosa):
+    _, device = rosa
+    StaticDevice.objects.create(user=rosa[0], name="backup").token_set.create(token="abcd1234")
+    pages = [
+        admin_client.get("/admin/otp_totp/totpdevice/"),
+        admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/"),
+        admin_client.get("/admin/otp_static/staticdevice/"),
+    ]
+    assert all(p.status_code == 200 for p in pages)
+    for page in pages:
+        html = page.content.decode()
+        assert device.key not in html and "abcd1234" not in html
+    assert admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403
+    viewed = AuditEvent.objects.filter(action="staff.two_factor_viewed")
+    assert viewed.count() == 3
+    assert viewed.filter(subject=f"device:{device.pk}").exists()
