@@ -21,11 +21,18 @@ def now() -> Iterator[dt.datetime]:
 
 
 @pytest.fixture
-def demo_clinic(db: None, now: dt.datetime):
-    """The demo clinic, built with the clock pinned."""
-    from stride.site import demo
+def build_demo():
+    """``stride.demo.build``, for tests that build the demo clinic themselves (apps
+    below ``stride.demo`` in the layers may not import it)."""
+    from stride import demo
 
-    return demo.build()
+    return demo.build
+
+
+@pytest.fixture
+def demo_clinic(db: None, now: dt.datetime, build_demo):
+    """The demo clinic, built with the clock pinned."""
+    return build_demo()
 
 
 @pytest.fixture(autouse=True)

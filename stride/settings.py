@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "stride.assessment",
     "stride.booking",
     "stride.office",
+    "stride.demo",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

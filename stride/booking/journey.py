@@ -19,8 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stride import clock
-from stride.assessment.models import count as count_usage
-from stride.booking import handoff, selectors, services, validation
+from stride.booking import handoff, selectors, services, signals, validation
 from stride.booking.models import DiaryEntry, Service
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
@@ -163,7 +162,7 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
         context["errors"] = {None: "We are busy. Please try again in a moment."}
         return render(request, "booking/details.html", context, status=503)
     if carried:  # an anonymous daily count; nothing about the person
-        count_usage("booked", clock.today(zone.key))
+        signals.booked_from_assessment.send(sender=DiaryEntry, day=clock.today(zone.key))
     done[submission] = booked.entry.reference
     request.session[DONE_KEY] = done
     return HttpResponseRedirect(reverse("booking:done", args=[booked.entry.reference]))

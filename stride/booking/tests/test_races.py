@@ -64,11 +64,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def clinic():
-    from stride.site import demo
-
+def clinic(build_demo):
     with clock.pinned(NOW):
-        demo.build()
+        build_demo()
 
 
 def test_fifty_patients_racing_for_one_slot_get_exactly_one_booking(clinic):

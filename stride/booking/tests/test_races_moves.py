@@ -15,11 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def clinic():
-    from stride.site import demo
-
+def clinic(build_demo):
     with clock.pinned(NOW):
-        demo.build()
+        build_demo()
 
 
 @pytest.fixture

@@ -50,8 +50,8 @@ def run_worker() -> str:
     return out.getvalue()
 
 
-def test_the_task_waits_in_the_database_until_the_worker_runs_it(signals_kept):
-    book_committed([0, 1])
+def test_the_task_waits_in_the_database_until_the_worker_runs_it(signals_kept, build_demo):
+    book_committed(build_demo, [0, 1])
     with clock.pinned(DUE):
         result = tasks.send_reminders.enqueue()
         assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.READY
@@ -63,8 +63,8 @@ def test_the_task_waits_in_the_database_until_the_worker_runs_it(signals_kept):
     assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.org", "p1@example.org"]
 
 
-def test_running_the_task_again_sends_nothing(signals_kept):
-    book_committed([0, 1])
+def test_running_the_task_again_sends_nothing(signals_kept, build_demo):
+    book_committed(build_demo, [0, 1])
     with clock.pinned(DUE):
         tasks.send_reminders.enqueue()
         run_worker()
@@ -76,8 +76,8 @@ def test_running_the_task_again_sends_nothing(signals_kept):
     assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
 
 
-def test_the_stored_result_holds_counts_and_no_patient_data(signals_kept):
-    entries = book_committed([0, 1])
+def test_the_stored_result_holds_counts_and_no_patient_data(signals_kept, build_demo):
+    entries = book_committed(build_demo, [0, 1])
     # A run that died after claiming the first reminder, an hour ago.
     Reminder.objects.create(entry=entries[0], hours_before=24, claimed_at=DUE)
     with clock.pinned(DUE + dt.timedelta(hours=1)):
@@ -92,9 +92,9 @@ def test_the_stored_result_holds_counts_and_no_patient_data(signals_kept):
     assert "@" not in text
 
 
-def test_two_workers_in_their_own_processes_send_each_reminder_once():
+def test_two_workers_in_their_own_processes_send_each_reminder_once(build_demo):
     """The documented commands, as a clinic runs them: enqueue twice, two workers at once."""
-    book_committed([0, 1, 2])
+    book_committed(build_demo, [0, 1, 2])
     enqueue = "from stride.booking.tasks import send_reminders; send_reminders.enqueue()"
     for _ in range(2):
         queued = stride_process("shell", "-c", enqueue, at=DUE)

@@ -98,12 +98,10 @@ def test_the_command_reports_what_it_did(booked, capsys):
 # --- committed for real: runs on their own connections and in their own processes ----
 
 
-def book_committed(hours: list[int]) -> list[DiaryEntry]:
+def book_committed(build_demo, hours: list[int]) -> list[DiaryEntry]:
     """The demo clinic and one booking per hour after START, committed."""
-    from stride.site import demo
-
     with clock.pinned(BOOKED_AT):
-        demo.build()
+        build_demo()
         service = Service.objects.get(slug="follow-up")
         person = Practitioner.objects.get(slug="tomasz-nowak")
         entries = [
@@ -150,8 +148,8 @@ SIX_HOURS = [0, 1, 2, 4, 5, 6]  # 10:00 to 16:00, not over lunch
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_runs_at_the_same_time_send_each_reminder_once(monkeypatch):
-    book_committed(SIX_HOURS)
+def test_two_runs_at_the_same_time_send_each_reminder_once(monkeypatch, build_demo):
+    book_committed(build_demo, SIX_HOURS)
     # Both runs have the same six due reminders in hand before either claims one, so
     # every reminder is raced for: one run must send it and the other skip it.
     barrier = threading.Barrier(2)
@@ -188,8 +186,8 @@ def test_two_runs_at_the_same_time_send_each_reminder_once(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_run_killed_between_claim_and_send_is_never_resent_and_is_reported():
-    entries = book_committed([0, 1])
+def test_a_run_killed_between_claim_and_send_is_never_resent_and_is_reported(build_demo):
+    entries = book_committed(build_demo, [0, 1])
     first_run = START - dt.timedelta(hours=23)
     # A real process, killed outright (no cleanup) the moment its first claim commits.
     code = (

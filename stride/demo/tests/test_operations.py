@@ -10,8 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from PIL import Image
 
+from stride import demo
 from stride.booking.models import Service, WorkingBreak, WorkingPeriod
-from stride.site import checks, demo, services
+from stride.demo import clinic as demo_clinic_module
+from stride.site import checks, services
 from stride.site.models import Clinic, OpeningHours, PhotoRendition, Practitioner, Registration
 
 
@@ -71,7 +73,7 @@ def test_the_demo_clinic_is_idempotent(demo_clinic, now):
     demo.build()
     assert _snapshot() == before
     assert Practitioner.objects.count() == 2
-    assert OpeningHours.objects.count() == len(demo.HOURS)
+    assert OpeningHours.objects.count() == len(demo_clinic_module.HOURS)
 
 
 def test_the_demo_repairs_edits_to_its_own_rows(demo_clinic, now):

@@ -11,7 +11,6 @@ from django.db import DataError
 from django.test import Client
 
 from stride.booking.models import DiaryEntry
-from stride.web import hygiene
 
 pytestmark = pytest.mark.usefixtures("demo_clinic", "now")
 
@@ -128,27 +127,3 @@ def test_the_assessment_is_rate_limited_per_address(client: Client, settings) ->
     refused = send()
     assert refused.json()["errors"][0]["code"] == "rate_limited"
     assert int(refused["Retry-After"]) > 0
-
-
-@pytest.mark.parametrize(
-    ("value", "single", "free"),
-    [
-        ("Ada Lovelace", None, None),
-        ("Zoë O'Brien-Smith", None, None),
-        ("Ada\nURGENT: pay the fee", hygiene.SINGLE_LINE_MESSAGE, None),
-        ("Ada\u202eefi", hygiene.SINGLE_LINE_MESSAGE, hygiene.FREE_TEXT_MESSAGE),
-        ("tab\there", hygiene.SINGLE_LINE_MESSAGE, None),
-        ("bell\x07", hygiene.SINGLE_LINE_MESSAGE, hygiene.FREE_TEXT_MESSAGE),
-        ("line\u2028separator", hygiene.SINGLE_LINE_MESSAGE, None),
-    ],
-)
-def test_which_characters_each_kind_of_field_refuses(value, single, free) -> None:
-    assert hygiene.single_line_problem(value) == single
-    assert hygiene.free_text_problem(value) == free
-
-
-def test_json_depth_is_counted_outside_strings_only() -> None:
-    assert not hygiene.json_too_deep(b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')
-    assert not hygiene.json_too_deep(b'{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')
-    assert hygiene.json_too_deep(nested(33).encode())
-    assert not hygiene.json_too_deep(nested(32).encode())

@@ -1,4 +1,4 @@
-"""The mutation check of the red-flag rules (issue 11 item 7).
+"""The mutation check of the red-flag rules.
 
 For every rule, deleting it, lowering its level, dropping one of its findings or
 narrowing its age range must fail a check that is not generated from the rules: a
@@ -6,7 +6,7 @@ vignette (``stride/knowledge/vignettes/*.yaml``) or a clinical expectation
 (``rule-checks.yaml``). Mutants that other rules cover (they fire at least as urgently
 for everyone the mutant lost) cannot fail any check and are listed, not failed; those
 no honest check can kill are accepted by name in ``rule-checks.yaml``. The report:
-``python -m stride.core.assessment.mutation``.
+``python -m stride.knowledge.mutation``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from stride.core.assessment.model import Rule, urgency
 from stride.core.assessment.mutation import Check, Checks, Suite
 from stride.core.assessment.scoring import compile_kb
 from stride.knowledge import assessment_kb
+from stride.knowledge import mutation as shipped
 
 
 @pytest.fixture(scope="module")
 def suite() -> Suite:
-    return mutation.load()
+    return shipped.load()
 
 
 @pytest.fixture(scope="module")

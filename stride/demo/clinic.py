@@ -17,6 +17,9 @@ from django.db import models, transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from stride import clock
+from stride.booking import demo as booking_demo
+from stride.library.services import library_load
+from stride.office import demo as office_demo
 from stride.site import services
 from stride.site.checks import DEMO_PASSWORD, DEMO_USERNAME
 from stride.site.models import Clinic, OpeningHours, Practitioner, Registration
@@ -182,9 +185,6 @@ def build() -> Clinic:
                     practitioner=person, body=body, body_name=name, number=number, check_url=url
                 )
 
-    from stride.booking import demo as booking_demo
-    from stride.library.services import library_load
-
     library_load(publish=True)
     booking_demo.build(today)
 
@@ -193,7 +193,5 @@ def build() -> Clinic:
         user_model.objects.create_superuser(
             DEMO_USERNAME, "admin@larkfield-clinic.example", DEMO_PASSWORD
         )
-    from stride.office import demo as office_demo
-
     office_demo.build()
     return clinic

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from stride.site import demo
+from stride import demo
 
 
 class Command(BaseCommand):
