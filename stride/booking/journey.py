@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stride import clock
-from stride.booking import handoff, selectors, services, signals, validation
+from stride.booking import handoff, policy, selectors, signals, validation
 from stride.booking.models import DiaryEntry, Service
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
@@ -53,6 +53,13 @@ def service_practitioner(service: Service, slug: str | None) -> Practitioner | N
     if person is None:
         raise Http404("no such practitioner")
     return person
+
+
+# The web form's words for a refusal (the API's are in stride.booking.policy).
+JOURNEY_WORDS = {
+    "taken": "Sorry, that time has just gone. Please choose another.",
+    "rate_limited": "Too many attempts. Please call us to book.",
+}
 
 
 @never_cache
@@ -147,20 +154,17 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
                                                          "date_of_birth")},
     }  # fmt: skip
     parsed = validation.parse(data, zone=zone, today=clock.today(zone.key))
-    if parsed.problems or parsed.details is None:
-        context["errors"] = {(f or "").removeprefix("patient."): m for f, c, m in parsed.problems}
+    outcome = policy.book(parsed)
+    if outcome.kind == "invalid":
+        context["errors"] = {(f or "").removeprefix("patient."): m for f, c, m in outcome.problems}
         return render(request, "booking/details.html", context, status=400)
-    try:
-        booked = services.booking_create(
-            service=service, practitioner=person, start=start, details=parsed.details
-        )
-    except services.SlotUnavailable:
-        context["errors"] = {None: "Sorry, that time has just gone. Please choose another."}
-        context["gone"] = True
-        return render(request, "booking/details.html", context, status=409)
-    except services.Busy:
-        context["errors"] = {None: "We are busy. Please try again in a moment."}
-        return render(request, "booking/details.html", context, status=503)
+    if outcome.kind != "booked":
+        status = {"taken": 409, "rate_limited": 429, "not_bookable": 400, "busy": 503}
+        context["errors"] = {None: JOURNEY_WORDS.get(outcome.kind) or outcome.message}
+        context["gone"] = outcome.kind == "taken"
+        return render(request, "booking/details.html", context, status=status[outcome.kind])
+    booked = outcome.booked
+    assert booked is not None
     if carried:  # an anonymous daily count; nothing about the person
         signals.booked_from_assessment.send(sender=DiaryEntry, day=clock.today(zone.key))
     done[submission] = booked.entry.reference

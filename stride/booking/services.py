@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from stride import clock
 from stride.booking import emails, selectors
@@ -38,6 +38,11 @@ TOKEN_LIFETIME_AFTER = dt.timedelta(days=30)
 
 class SlotUnavailable(Exception):
     """The time is not free now (taken, held, past, inside the notice, beyond the horizon)."""
+
+
+class TooManyBookings(Exception):
+    """The email already holds the clinic's cap of future bookings (checked only for a
+    free time, inside the guarded write): the patient is asked to phone."""
 
 
 class Busy(Exception):
@@ -210,6 +215,8 @@ def book_in_transaction(
     person = choose_practitioner(
         service=service, practitioner=practitioner, start=start, staff=staff
     )
+    if not staff:  # staff booking for a caller is exempt from the patients' cap
+        _within_cap(details.email)
     occupied = scheduling.occupied(start, selectors.timing(service))
     entry = DiaryEntry.objects.create(
         kind=DiaryEntry.Kind.APPOINTMENT,
@@ -240,6 +247,25 @@ def book_in_transaction(
     )
     emails.send_confirmation(entry=entry, manage_url=manage_url(token))
     return Booked(entry=entry, manage_token=token)
+
+
+def _within_cap(email: str) -> None:
+    """Refuse a booking that would take this email past the cap on future bookings.
+
+    Counted inside the guarded write, so two requests for one email cannot both pass:
+    SQLite's write lock already orders them; on PostgreSQL a transaction lock on the
+    email (``pg_advisory_xact_lock``) makes the second wait for the first to commit.
+    """
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(email.strip().upper().encode()).digest()[:8],
+                             "big", signed=True)  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    if (
+        selectors.future_bookings(email=email)
+        >= selectors.rules_get().max_future_bookings_per_email
+    ):
+        raise TooManyBookings
 
 
 def block_create(

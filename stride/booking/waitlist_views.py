@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stride import clock
-from stride.booking import journey, selectors, services, validation, waitlist
+from stride.booking import journey, policy, selectors, services, validation, waitlist
 from stride.booking.models import WaitlistOffer, WaitlistRequest
 from stride.booking.views import SESSION_SECONDS, private
 from stride.site import selectors as site_selectors
@@ -180,8 +180,16 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
+    back = private(HttpResponseRedirect(reverse("booking:waitlist_offer", args=[pk])))
+    if policy.email_rate_limited(offer.request.email):  # the same limit as every channel
+        messages.error(request, "Too many attempts. Please call us to book.")
+        return back
     try:
         booked = waitlist.accept(offer_id=offer.pk)
+    except services.TooManyBookings:
+        phone = site_selectors.clinic_get().phone
+        messages.error(request, policy.not_bookable_message(phone))
+        return back
     except waitlist.OfferGone:
         messages.error(request, "Sorry, this offer has ended, so the time may have gone to "
                                 "someone else. You can still choose another time.")  # fmt: skip

@@ -309,7 +309,7 @@ def test_times_that_came_inside_the_notice_are_no_longer_offered(client):
     assert later and all(s >= "2026-06-01T13:30" for s in later)
 
 
-def test_a_patient_at_the_limit_is_told_to_phone_even_for_a_taken_time(client):
+def test_a_refusal_for_a_taken_time_reads_the_same_whatever_the_email(client):
     from stride.booking.models import BookingRules
 
     rules = BookingRules.objects.get(pk=1)
@@ -317,9 +317,13 @@ def test_a_patient_at_the_limit_is_told_to_phone_even_for_a_taken_time(client):
     rules.save()
     assert post(client, BODY).status_code == 201
     assert post(client, other_patient(start="2026-06-02T11:00:00+01:00")).status_code == 201
-    response = post(client, other_patient())
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["code"] == "not_bookable_online"
+    at_cap, fresh = post(client, other_patient()), post(client, other_patient("Cy"))
+    assert at_cap.status_code == fresh.status_code == 409
+    assert at_cap.json() == fresh.json()
+    # A free time is where the cap shows: Bob may not book a second one online.
+    over = post(client, other_patient(start="2026-06-02T14:00:00+01:00"))
+    assert over.status_code == 400
+    assert over.json()["errors"][0]["code"] == "not_bookable_online"
 
 
 def test_a_taken_time_counts_once_against_the_email_limit(client, settings):

@@ -78,3 +78,32 @@ def test_the_done_page_is_only_for_the_person_who_booked(client):
 def test_unknown_services_and_times_are_404(client):
     assert client.get("/book/nail-surgery/").status_code == 404
     assert client.get(DETAILS, {"start": "soon"}).status_code == 404
+
+
+def test_the_web_form_keeps_to_the_same_cap_and_limit_as_the_api(client, settings):
+    starts = ["2026-06-02T10:00:00+01:00", "2026-06-02T11:00:00+01:00",
+              "2026-06-02T14:00:00+01:00", "2026-06-02T15:00:00+01:00"]  # fmt: skip
+    statuses = [client.post(DETAILS, {**FORM, "start": s, "submission": s}).status_code
+                for s in starts]  # fmt: skip
+    assert statuses == [302, 302, 302, 400]  # the cap: 3 future bookings per email
+    assert "We cannot take this booking online. Please call us on 020 7946 0321." in (
+        client.post(DETAILS, {**FORM, "start": starts[3], "submission": "again"}).content.decode()
+    )
+    assert DiaryEntry.objects.filter(kind="appointment").count() == 3
+    # The fifth attempt this hour from the same email is over the hourly limit.
+    settings.BOOKING_LIMIT_PER_EMAIL = 5
+    limited = client.post(DETAILS, {**FORM, "start": "2026-06-02T16:00:00+01:00",
+                                    "submission": "s-6"})  # fmt: skip
+    assert limited.status_code == 429
+
+
+def test_a_taken_time_reads_the_same_on_the_web_form_whatever_the_email(client):
+    for i, start in enumerate(["2026-06-02T11:00:00+01:00", "2026-06-02T14:00:00+01:00",
+                               "2026-06-02T15:00:00+01:00"]):  # fmt: skip
+        client.post(DETAILS, {**FORM, "start": start, "submission": f"cap-{i}"})
+    client.post(DETAILS, {**FORM, "email": "bob@example.com", "submission": "bob"})  # 10:00
+    at_cap = client.post(DETAILS, {**FORM, "submission": "ada-again"})
+    fresh = client.post(DETAILS, {**FORM, "email": "cy@example.com", "submission": "cy"})
+    assert at_cap.status_code == fresh.status_code == 409
+    assert "that time has just gone" in at_cap.content.decode()
+    assert "call us on" not in at_cap.content.decode()

@@ -40,6 +40,8 @@ def _race(n: int, attempt) -> list[str]:
                 result = "booked"
             except services.SlotUnavailable:
                 result = "unavailable"
+            except services.TooManyBookings:
+                result = "over the cap"
             except services.Busy:
                 result = "busy"
         except Exception as error:  # every outcome is counted
@@ -161,3 +163,19 @@ def test_a_failing_mail_server_does_not_fail_a_committed_booking(clinic, monkeyp
     assert response.status_code == 201
     assert again.json() == response.json()  # the retry replays, it does not book twice
     assert DiaryEntry.objects.filter(status="confirmed").count() == 1
+
+
+def test_one_email_racing_for_many_free_times_never_passes_the_cap(clinic):
+    service = Service.objects.get(slug="follow-up")
+    person = Practitioner.objects.get(slug="tomasz-nowak")
+    same = services.PatientDetails(
+        name="Ada Lovelace", email="ada@example.org", phone="+447700900123",
+        date_of_birth=dt.date(1990, 1, 1),
+    )  # fmt: skip
+    hours = [0, 1, 4, 5, 6, 24, 25]  # seven free times: 10, 11, 14, 15, 16 and the next day
+    starts = [SLOT + dt.timedelta(hours=h) for h in hours]
+    outcomes = _race(len(starts), lambda i: services.booking_create(
+        service=service, practitioner=person, start=starts[i], details=same))  # fmt: skip
+    assert outcomes.count("booked") == 3, outcomes  # the clinic's cap, by default 3
+    assert outcomes.count("over the cap") == 4, outcomes
+    assert DiaryEntry.objects.filter(status="confirmed").count() == 3

@@ -336,3 +336,23 @@ def test_the_command_reports_what_it_did(full_day, follow_up, tomasz, capsys):
     call_command("waitlist-offers")
     assert "1 offered" in capsys.readouterr().out
     assert WaitlistOffer.objects.get().start == TEN
+
+
+def test_accepting_an_offer_keeps_to_the_cap_on_future_bookings(
+    full_day, follow_up, tomasz, django_capture_on_commit_callbacks
+):
+    request = _join(1, follow_up, tomasz)
+    for hour in (9, 10, 11):  # the cap (3) reached on Thursday with the waiting email
+        services.booking_create(
+            service=follow_up, practitioner=tomasz,
+            start=dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(hour), BST),
+            details=_person(1),
+        )  # fmt: skip
+    _cancel(full_day, django_capture_on_commit_callbacks)
+    offer = WaitlistOffer.objects.get()
+    with pytest.raises(services.TooManyBookings):
+        waitlist.accept(offer_id=offer.pk)
+    offer.refresh_from_db()
+    assert offer.status == "open"  # nothing changed: the refusal rolled it all back
+    assert WaitlistRequest.objects.get(pk=request.pk).status == "offered"
+    assert not DiaryEntry.objects.filter(kind="appointment", status="confirmed", start=TEN).exists()

@@ -53,6 +53,19 @@ def test_reception_books_a_caller_inside_the_notice_and_the_caller_is_emailed(
         _book()
 
 
+def test_staff_booking_for_a_caller_is_exempt_from_the_patients_cap(staff_login):
+    for hour in (11, 12, 14):  # the caller already holds the cap of 3 future bookings
+        _book(start=dt.datetime(2026, 6, 2, hour, 0, tzinfo=BST), name="Carol Caller")
+    client = staff_login("reception")
+    response = client.post("/office/bookings/new/", {
+        "service": "follow-up", "practitioner": "tomasz-nowak", "day": "2026-06-02",
+        "start": dt.datetime(2026, 6, 2, 10, 0, tzinfo=BST).isoformat(),
+        **{**CALLER, "email": "ada@example.org"},
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert DiaryEntry.objects.filter(details__email="ada@example.org").count() == 4
+
+
 def test_staff_can_book_a_phone_only_service(staff_login):
     client = staff_login("reception")
     start = dt.datetime(2026, 6, 2, 10, 0, tzinfo=BST).isoformat()
