@@ -6,7 +6,9 @@ URL becomes a cache or database setting) can be tested without reloading Django.
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,8 @@ MODES = ("production", "demo", "test")
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSECURE_KEY_PREFIX = "stride-insecure-"
 MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_DISTINCT = 20
+MIN_SECRET_KEY_BITS_PER_CHAR = 4.0
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -125,15 +129,30 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     return config
 
 
+def weak_secret_key(key: str) -> bool:
+    """Too short, the demo's prefix, too few different characters, too little entropy
+    per character (a random key has about 5 bits; a word or a pattern far less), or a
+    short pattern repeated."""
+    if key.startswith(INSECURE_KEY_PREFIX) or len(key) < MIN_SECRET_KEY_LENGTH:
+        return True
+    counts = Counter(key)
+    bits = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    if len(counts) < MIN_SECRET_KEY_DISTINCT or bits < MIN_SECRET_KEY_BITS_PER_CHAR:
+        return True
+    return any(key == (key[:size] * (len(key) // size + 1))[: len(key)]
+               for size in range(1, len(key) // 2 + 1))  # fmt: skip
+
+
 def production_problems(config: Config) -> list[str]:
     """Every reason this configuration is unsafe for production, each naming its variable."""
     problems = []
     key = config.secret_key
     if not key:
         problems.append("SECRET_KEY is not set.")
-    elif key.startswith(INSECURE_KEY_PREFIX) or len(key) < MIN_SECRET_KEY_LENGTH:
+    elif weak_secret_key(key):
         problems.append(
-            f"SECRET_KEY is too weak: use at least {MIN_SECRET_KEY_LENGTH} random characters."
+            f"SECRET_KEY is too weak: use at least {MIN_SECRET_KEY_LENGTH} random characters "
+            "(for example from `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
         )
     if config.debug:
         problems.append("DEBUG is on: it shows patients' data in error pages.")

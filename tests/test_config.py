@@ -11,7 +11,7 @@ from stride import config
 
 SAFE = {
     "STRIDE_ENV": "production",
-    "SECRET_KEY": "k" * 30 + "-not-a-real-secret-but-long-enough-1234567890",
+    "SECRET_KEY": "Zq8v-Hn2LwX7pT4yRk9cJb3sMf6gDe1uQa5WzNo0iVxEtYhGlP_rKj",
     "ALLOWED_HOSTS": "clinic.example",
     "SITE_URL": "https://clinic.example",
 }
@@ -35,6 +35,12 @@ def test_a_safe_production_configuration_loads():
     [
         ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY is too weak"),
+        (
+            {"SECRET_KEY": "k" * 30 + "-not-a-real-secret-but-long-enough-1234567890"},
+            "SECRET_KEY is too weak",
+        ),  # long, but mostly one letter: little entropy
+        ({"SECRET_KEY": "correct-horse-battery-staple-" * 3}, "SECRET_KEY is too weak"),
+        ({"SECRET_KEY": "abcdefghijklmnopqrstuvwxyz" * 2}, "SECRET_KEY is too weak"),
         ({"DEBUG": "true"}, "DEBUG is on"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is not set"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS contains '*'"),

@@ -72,6 +72,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """A confirmation page first; the cancellation needs a reason."""
     item = entry_for(request, pk)
     if request.method != "POST":
+        audit.record(request, "booking.view", f"booking:{item.pk}")  # it shows the patient
         return render(request, "office/entry_cancel.html", page(
             request, "diary", entry=item, start=item.start.astimezone(zone()),
             reasons=CANCEL_REASONS, errors={},

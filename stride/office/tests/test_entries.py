@@ -211,3 +211,11 @@ def test_the_week_view_shows_each_day_and_practitioner(staff_login):
     html = staff_login("reception").get("/office/diary/week/", {"day": "2026-06-03"})
     text = html.content.decode()
     assert "Week of 1 June 2026" in text and "Ada Patient" in text and "Amara Okafor" in text
+
+
+def test_the_cancel_page_shows_the_patient_so_looking_at_it_is_audited(staff_login):
+    item = _book(start=dt.datetime(2026, 6, 2, 11, 0, tzinfo=BST))
+    client = staff_login("reception")
+    page = client.get(f"/office/entries/{item.pk}/cancel/")
+    assert page.status_code == 200 and "Ada Patient" in page.content.decode()
+    assert AuditEvent.objects.filter(action="booking.view", subject=f"booking:{item.pk}").exists()
