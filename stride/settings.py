@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "stride.site.context_processors.clinic",
+                "stride.web.formguard.form_context",
             ],
         },
     },

@@ -29,6 +29,7 @@ from stride.core.assessment import Result
 from stride.knowledge import assessment_kb
 from stride.site import selectors as site_selectors
 from stride.web import ratelimit
+from stride.web.formguard import public_form
 
 EMAIL_LIMIT_PER_IP = 5  # an hour
 EMAIL_LIMIT_PER_ADDRESS = 3
@@ -70,6 +71,7 @@ def _start_page(request: HttpRequest, values: dict[str, str], errors: dict[str, 
     }, status)  # fmt: skip
 
 
+@public_form
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -105,6 +107,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return _next(request, state)
 
 
+@public_form
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["POST"])

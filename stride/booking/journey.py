@@ -25,6 +25,7 @@ from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
 from stride.site.pagecache import public_page
 from stride.web import ratelimit
+from stride.web.formguard import public_form
 
 DONE_KEY = "stride_booked"  # session: submission id -> reference
 
@@ -62,6 +63,7 @@ JOURNEY_WORDS = {
 }
 
 
+@public_form
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -106,6 +108,7 @@ def times(request: HttpRequest, slug: str) -> HttpResponse:
     })  # fmt: skip
 
 
+@public_form
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])

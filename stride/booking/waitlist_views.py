@@ -22,6 +22,7 @@ from stride.booking.models import WaitlistOffer, WaitlistRequest
 from stride.booking.views import SESSION_SECONDS, private
 from stride.site import selectors as site_selectors
 from stride.web import ratelimit
+from stride.web.formguard import public_form
 
 OFFER_KEY = "stride_waitlist_offer"
 REQUEST_KEY = "stride_waitlist_request"
@@ -62,6 +63,7 @@ def _dates(
     return (earliest, latest) if len(problems) == before else None
 
 
+@public_form
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest, slug: str) -> HttpResponse:
