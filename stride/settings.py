@@ -274,7 +274,19 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Errors are counted for `stride send-error-digest`, never mailed by the request
+        # that failed (Django's default mail_admins handler is replaced here).
+        "alerts": {"class": "stride.web.alerts.AlertHandler", "level": "ERROR"},
+    },
+    "loggers": {
+        "django": {
+            "handlers": ["alerts"],
+            "level": env.get("LOG_LEVEL", "WARNING"),
+            "propagate": True,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "WARNING")},
 }
 
