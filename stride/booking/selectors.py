@@ -9,9 +9,7 @@ for a few seconds, only to turn away requests for a time the diary shows taken (
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import functools
 import secrets
 import time
 from collections.abc import Iterable, Sequence
@@ -19,23 +17,36 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from stride import clock
+from stride.booking.availability import (  # noqa: F401  (also read as selectors.*)
+    STAFF_HORIZON_DAYS,
+    Inputs,
+    Rota,
+    bank_holidays,
+    core_rules,
+    fits_grid,
+    read_rota,
+    timing,
+    window,
+)
 from stride.booking.models import (
     BankHolidayOpening,
+    BookingDetails,
     BookingRules,
     ClinicClosure,
     DiaryEntry,
+    ExtraManageToken,
     Service,
     TimeOff,
     WorkingBreak,
     WorkingPeriod,
 )
+from stride.booking.tokens import token_hash
 from stride.core import scheduling
 from stride.site import selectors as site_selectors
 from stride.site.models import Clinic, Practitioner
@@ -52,92 +63,6 @@ def rules_get() -> BookingRules:
     return BookingRules.objects.get_or_create(pk=1)[0]
 
 
-def core_rules(*, rules: BookingRules, zone: str) -> scheduling.Rules:
-    return scheduling.Rules(
-        zone=zone,
-        step=dt.timedelta(minutes=rules.slot_step_minutes),
-        minimum_notice=dt.timedelta(minutes=rules.minimum_notice_minutes),
-        horizon_days=rules.horizon_days,
-    )
-
-
-def timing(service: Service) -> scheduling.ServiceTiming:
-    return scheduling.ServiceTiming(
-        duration=dt.timedelta(minutes=service.duration_minutes),
-        buffer_before=dt.timedelta(minutes=service.buffer_before_minutes),
-        buffer_after=dt.timedelta(minutes=service.buffer_after_minutes),
-    )
-
-
-@functools.lru_cache(maxsize=16)
-def _england_and_wales(year: int) -> frozenset[dt.date]:
-    """The bank holidays of one year: fixed by law and the package, so worked out once."""
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
-
-
-def _holidays_between(first_day: dt.date, last_day: dt.date) -> set[dt.date]:
-    return {d for year in range(first_day.year, last_day.year + 1)
-            for d in _england_and_wales(year) if first_day <= d <= last_day}  # fmt: skip
-
-
-def bank_holidays(*, first_day: dt.date, last_day: dt.date) -> frozenset[dt.date]:
-    """England and Wales bank holidays in the range, less those the clinic opens on."""
-    dates = _holidays_between(first_day, last_day)
-    if not dates:
-        return frozenset()
-    opening = set(BankHolidayOpening.objects.filter(date__in=dates).values_list("date", flat=True))
-    return frozenset(dates - opening)
-
-
-STAFF_HORIZON_DAYS = 366 * 2
-
-
-@dataclass(frozen=True)
-class Inputs:
-    schedules: tuple[scheduling.Schedule, ...]
-    service: scheduling.ServiceTiming
-    rules: scheduling.Rules
-    closed_days: frozenset[dt.date]
-    closures: tuple[tuple[dt.datetime, dt.datetime], ...]
-    now: dt.datetime
-
-    def for_staff(self) -> Inputs:
-        """Staff may book inside the minimum notice and beyond the online horizon
-        (never outside working hours or over another entry)."""
-        rules = dataclasses.replace(self.rules, minimum_notice=dt.timedelta(0),
-                                    horizon_days=STAFF_HORIZON_DAYS)  # fmt: skip
-        return dataclasses.replace(self, rules=rules)
-
-    # The three questions the booking code asks the core, each with these inputs.
-    def offered(self, first_day: dt.date, last_day: dt.date) -> list[scheduling.Slot]:
-        return scheduling.slots(
-            schedules=self.schedules, service=self.service, rules=self.rules,
-            closed_days=self.closed_days, closures=self.closures,
-            first_day=first_day, last_day=last_day, now=self.now,
-        )  # fmt: skip
-
-    def bookable(self, start: dt.datetime, practitioner: str) -> bool:
-        return scheduling.is_bookable(
-            start=start, practitioner=practitioner, schedules=self.schedules,
-            service=self.service, rules=self.rules, closed_days=self.closed_days,
-            closures=self.closures, now=self.now,
-        )  # fmt: skip
-
-    def first_free(self, start: dt.datetime) -> str | None:
-        return scheduling.first_available(
-            start=start, schedules=self.schedules, service=self.service, rules=self.rules,
-            closed_days=self.closed_days, closures=self.closures, now=self.now,
-        )  # fmt: skip
-
-
-def _window(
-    first_day: dt.date, last_day: dt.date, zone: ZoneInfo
-) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(first_day - dt.timedelta(days=1), dt.time(), zone)
-    end = dt.datetime.combine(last_day + dt.timedelta(days=2), dt.time(), zone)
-    return start, end
-
-
 def on_grid(*, service: Service, start: dt.datetime, practitioner: Practitioner | None) -> bool:
     """Whether ``start`` is a working period's start plus whole slot steps, in wall time.
 
@@ -152,28 +77,7 @@ def on_grid(*, service: Service, start: dt.datetime, practitioner: Practitioner 
     candidates = WorkingPeriod.objects.filter(
         practitioner_id__in=people, weekday=local.date().weekday()
     )
-    return _fits_grid(local, rules_get().slot_step_minutes, candidates)
-
-
-def _fits_grid(local: dt.datetime, step: int, periods: Iterable[Any]) -> bool:
-    """``local`` on the grid of one of the ``periods`` that apply on its date (any with
-    ``weekday``, ``start``, ``valid_from`` and ``valid_until``); True if none apply."""
-    day = local.date()
-    starts = [
-        p.start.hour * 60 + p.start.minute
-        for p in periods
-        if p.weekday == day.weekday()
-        and (p.valid_from is None or p.valid_from <= day)
-        and (p.valid_until is None or day <= p.valid_until)
-    ]
-    if not starts:
-        return True
-    minute = local.hour * 60 + local.minute
-    return (
-        local.second == 0
-        and local.microsecond == 0
-        and any(minute >= first and (minute - first) % step == 0 for first in starts)
-    )
+    return fits_grid(local, rules_get().slot_step_minutes, candidates)
 
 
 def clinic_zone() -> ZoneInfo:
@@ -249,7 +153,7 @@ def availability_inputs(
     last_day: dt.date,
     practitioner: Practitioner | None = None,
 ) -> Inputs:
-    """Everything the core needs, read in a handful of queries."""
+    """Everything the core needs, read afresh in a handful of queries."""
     clinic = site_selectors.clinic_get()
     zone = ZoneInfo(clinic.time_zone)
     now = clock.now()
@@ -257,43 +161,12 @@ def availability_inputs(
     if practitioner is not None:
         people = [p for p in people if p.pk == practitioner.pk]
     ids = [p.pk for p in people]
-    lo, hi = _window(first_day, last_day, zone)
-    periods = WorkingPeriod.objects.filter(practitioner_id__in=ids)
-    breaks = WorkingBreak.objects.filter(practitioner_id__in=ids)
-    time_off = TimeOff.objects.filter(practitioner_id__in=ids, start__lt=hi, end__gt=lo)
-    busy = busy_ranges(ids=ids, lo=lo, hi=hi, now=now)
-    by_person: dict[int, dict[str, list]] = {pk: {"p": [], "b": [], "t": []} for pk in ids}
-    for w in periods:
-        by_person[w.practitioner_id]["p"].append(
-            scheduling.WorkingPeriod(w.weekday, w.start, w.end, w.valid_from, w.valid_until)
-        )
-    for b in breaks:
-        by_person[b.practitioner_id]["b"].append(
-            scheduling.Break(b.weekday, b.start, b.end, b.valid_from, b.valid_until)
-        )
-    for t in time_off:
-        by_person[t.practitioner_id]["t"].append((t.start, t.end))
-    schedules = tuple(
-        scheduling.Schedule(
-            practitioner=p.slug,
-            periods=tuple(by_person[p.pk]["p"]),
-            breaks=tuple(by_person[p.pk]["b"]),
-            time_off=tuple(sorted(by_person[p.pk]["t"])),
-            busy=tuple(busy[p.pk]),
-        )
-        for p in people
-    )
-    closures = tuple(
-        (c.start, c.end) for c in ClinicClosure.objects.filter(start__lt=hi, end__gt=lo)
-    )
-    return Inputs(
-        schedules=schedules,
-        service=timing(service),
-        rules=core_rules(rules=rules_get(), zone=clinic.time_zone),
-        closed_days=bank_holidays(first_day=first_day, last_day=last_day),
-        closures=closures,
+    lo, hi = window(first_day, last_day, zone)
+    return read_rota(ids=ids, lo=lo, hi=hi).inputs(
+        service=service, people=people, first_day=first_day, last_day=last_day,
+        busy=busy_ranges(ids=ids, lo=lo, hi=hi, now=now), rules=rules_get(), zone=zone,
         now=now,
-    )
+    )  # fmt: skip
 
 
 def slots_available(
@@ -311,9 +184,6 @@ def slots_available(
 
 def booking_by_token(*, reference: str, token: str) -> DiaryEntry | None:
     """The appointment this token manages, or None (wrong, expired or unknown alike)."""
-    from stride.booking.models import BookingDetails, ExtraManageToken
-    from stride.booking.services import token_hash
-
     extra = (
         ExtraManageToken.objects.filter(
             token_hash=token_hash(token),
@@ -400,11 +270,7 @@ class Config:
     phone: str
     rules: BookingRules
     offers: dict[str, Offer]
-    periods: dict[int, tuple[scheduling.WorkingPeriod, ...]]
-    breaks: dict[int, tuple[scheduling.Break, ...]]
-    time_off: dict[int, tuple[scheduling.Interval, ...]]
-    closures: tuple[scheduling.Interval, ...]
-    opening_days: frozenset[dt.date]  # bank holidays the clinic opens on
+    rota: Rota
     # Slots worked out from this snapshot: (when, the slots), by what they were worked from.
     offered: dict[tuple[Any, ...], tuple[dt.datetime, list[scheduling.Slot]]] = field(
         default_factory=dict
@@ -412,8 +278,8 @@ class Config:
 
     def on_grid(self, start: dt.datetime, people: Sequence[Practitioner]) -> bool:
         """As ``on_grid``, from the snapshot."""
-        periods = [w for p in people for w in self.periods.get(p.pk, ())]
-        return _fits_grid(start.astimezone(self.zone), self.rules.slot_step_minutes, periods)
+        periods = [w for p in people for w in self.rota.periods.get(p.pk, ())]
+        return fits_grid(start.astimezone(self.zone), self.rules.slot_step_minutes, periods)
 
     def inputs(
         self, *, service: Service, people: Sequence[Practitioner], first_day: dt.date,
@@ -421,28 +287,9 @@ class Config:
     ) -> Inputs:  # fmt: skip
         """As ``availability_inputs``, with this configuration and the diary in ``busy``
         (read by the caller for the same days)."""
-        lo, hi = _window(first_day, last_day, self.zone)
-
-        def near(ranges: Iterable[scheduling.Interval]) -> tuple[scheduling.Interval, ...]:
-            return tuple(r for r in ranges if r[0] < hi and r[1] > lo)
-
-        return Inputs(
-            schedules=tuple(
-                scheduling.Schedule(
-                    practitioner=p.slug,
-                    periods=self.periods.get(p.pk, ()),
-                    breaks=self.breaks.get(p.pk, ()),
-                    time_off=near(self.time_off.get(p.pk, ())),
-                    busy=tuple(busy.get(p.pk, ())),
-                )
-                for p in people
-            ),
-            service=timing(service),
-            rules=core_rules(rules=self.rules, zone=self.zone.key),
-            closed_days=frozenset(_holidays_between(first_day, last_day) - self.opening_days),
-            closures=near(self.closures),
-            now=now,
-        )
+        return self.rota.inputs(service=service, people=people, first_day=first_day,
+                                last_day=last_day, busy=busy, rules=self.rules, zone=self.zone,
+                                now=now)  # fmt: skip
 
 
 _held: dict[str, Config] = {}  # "config": the snapshot this process is using
@@ -476,22 +323,6 @@ def _read_config(token: str) -> Config:
     for service in services_online():
         active = [p for p in service.practitioners.all() if p.is_active]
         offers[service.slug] = Offer(service, tuple(sorted(active, key=lambda p: p.slug)))
-    periods: dict[int, list[scheduling.WorkingPeriod]] = {}
-    for w in WorkingPeriod.objects.all():
-        periods.setdefault(w.practitioner_id, []).append(
-            scheduling.WorkingPeriod(w.weekday, w.start, w.end, w.valid_from, w.valid_until)
-        )
-    breaks: dict[int, list[scheduling.Break]] = {}
-    for b in WorkingBreak.objects.all():
-        breaks.setdefault(b.practitioner_id, []).append(
-            scheduling.Break(b.weekday, b.start, b.end, b.valid_from, b.valid_until)
-        )
-    time_off: dict[int, list[scheduling.Interval]] = {}
-    for pk, start, end in TimeOff.objects.filter(end__gt=since).values_list(
-        "practitioner_id", "start", "end"
-    ):
-        time_off.setdefault(pk, []).append((start, end))
-    closures = ClinicClosure.objects.filter(end__gt=since).values_list("start", "end")
     return Config(
         token=token,
         read_at=read_at,
@@ -499,11 +330,7 @@ def _read_config(token: str) -> Config:
         phone=clinic.phone,
         rules=rules_get(),
         offers=offers,
-        periods={pk: tuple(v) for pk, v in periods.items()},
-        breaks={pk: tuple(v) for pk, v in breaks.items()},
-        time_off={pk: tuple(sorted(v)) for pk, v in time_off.items()},
-        closures=tuple(sorted(closures)),
-        opening_days=frozenset(BankHolidayOpening.objects.values_list("date", flat=True)),
+        rota=read_rota(lo=since),
     )
 
 
@@ -546,7 +373,7 @@ def diary_around(*, start: dt.datetime, people: Sequence[Practitioner], zone: Zo
     """One query: what the diary holds for ``people`` from the day before ``start``'s to
     the day after (the window ``Config.inputs`` needs for those days)."""
     day = start.astimezone(zone).date()
-    lo, hi = _window(day - dt.timedelta(days=1), day + dt.timedelta(days=1), zone)
+    lo, hi = window(day - dt.timedelta(days=1), day + dt.timedelta(days=1), zone)
     now = clock.now()
     return Around(day, busy_ranges(ids=[p.pk for p in people], lo=lo, hi=hi, now=now), now)
 

@@ -16,11 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 
 from stride import clock
-from stride.booking import emails, selectors
+from stride.booking import emails, selectors, signals
 from stride.booking.models import (
     BookingDetails,
     DiaryEntry,
@@ -29,10 +28,10 @@ from stride.booking.models import (
     Reminder,
     Service,
 )
+from stride.booking.tokens import manage_url, new_reference, token_hash
 from stride.core import scheduling
 from stride.site.models import Practitioner
 
-REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B
 TOKEN_LIFETIME_AFTER = dt.timedelta(days=30)
 
 
@@ -93,25 +92,10 @@ class Booked:
         return manage_url(self.manage_token)
 
 
-def manage_url(token: str) -> str:
-    """The patient's private link; the page swaps the token for a session at once."""
-    return f"{settings.SITE_URL}/bookings/manage/?token={token}"
-
-
-def new_reference() -> str:
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
-    return f"{chars[:3]}-{chars[3:]}"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _offer_freed_time() -> None:
-    """Once the change commits, the waitlist gets a chance at the time it freed."""
-    from stride.booking import waitlist  # waitlist builds on these services
-
-    transaction.on_commit(waitlist.offer_free_times, robust=True)
+    """Once the change commits, the waitlist gets a chance at the time it freed (the
+    waitlist listens for ``time_freed``: it builds on these services, not they on it)."""
+    transaction.on_commit(lambda: signals.time_freed.send(sender=DiaryEntry), robust=True)
 
 
 def release_expired_holds(now: dt.datetime) -> None:

@@ -40,14 +40,10 @@ from django.db.models import (
 from django.db.models.lookups import LessThan
 
 from stride.assessment.models import UsageCount
-from stride.booking import selectors as booking_selectors
+from stride.booking import availability
 from stride.booking.models import (
-    ClinicClosure,
     DiaryEntry,
     Service,
-    TimeOff,
-    WorkingBreak,
-    WorkingPeriod,
 )
 from stride.core.scheduling.intervals import merge_us, to_us
 from stride.core.scheduling.wall import LocalDay, wall_us
@@ -312,21 +308,19 @@ def available_minutes(*, weeks: Weeks, practitioner_ids: Sequence[int] | None
     people = Practitioner.objects.all() if practitioner_ids is None else (
         Practitioner.objects.filter(pk__in=practitioner_ids))  # fmt: skip
     ids = list(people.values_list("pk", flat=True))
+    rota = availability.read_rota(ids=ids, lo=lo, hi=hi)
     # Per practitioner: working periods and breaks by weekday, time off as instants (µs).
     work: dict[int, list[list[Any]]] = {pk: [[] for _ in range(7)] for pk in ids}
     pauses: dict[int, list[list[Any]]] = {pk: [[] for _ in range(7)] for pk in ids}
-    off: dict[int, list[tuple[int, int]]] = {pk: [] for pk in ids}
-    for into, model in ((work, WorkingPeriod), (pauses, WorkingBreak)):
-        for p in model.objects.filter(practitioner_id__in=ids):
-            into[p.practitioner_id][p.weekday].append(
-                (wall_us(p.start), wall_us(p.end), p.valid_from, p.valid_until)
-            )
-    closing = ClinicClosure.objects.filter(start__lt=hi, end__gt=lo)
-    closures = [(to_us(a), to_us(b)) for a, b in closing.values_list("start", "end")]
-    time_off = TimeOff.objects.filter(practitioner_id__in=ids, start__lt=hi, end__gt=lo)
-    for pk, a, b in time_off.values_list("practitioner_id", "start", "end"):
-        off[pk].append((to_us(a), to_us(b)))
-    closed = booking_selectors.bank_holidays(first_day=weeks.first, last_day=weeks.last)
+    for into, patterns in ((work, rota.periods), (pauses, rota.breaks)):
+        for pk, weekly in patterns.items():
+            for p in weekly:
+                into[pk][p.weekday].append(
+                    (wall_us(p.start), wall_us(p.end), p.valid_from, p.valid_until)
+                )
+    closures = [(to_us(a), to_us(b)) for a, b in rota.closures]
+    off = {pk: [(to_us(a), to_us(b)) for a, b in rota.time_off.get(pk, ())] for pk in ids}
+    closed = rota.closed_days(weeks.first, weeks.last)
     days = [LocalDay(weeks.first + dt.timedelta(days=i), weeks.zone)
             for i in range(weeks.count * 7)]  # fmt: skip
     found: dict[int, list[float]] = {}

@@ -1,0 +1,25 @@
+"""Booking references and manage tokens: made, hashed and turned into links here only."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+
+REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B
+
+
+def manage_url(token: str) -> str:
+    """The patient's private link; the page swaps the token for a session at once."""
+    return f"{settings.SITE_URL}/bookings/manage/?token={token}"
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a manage token: never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
