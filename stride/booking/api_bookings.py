@@ -56,7 +56,7 @@ def _error(status: int, field: str | None, code: str, message: str,
 
 def _book(request_data: Any, token: str | None = None) -> Answer:
     """The booking itself, through the one booking policy: (status, body, extra headers)."""
-    zone = selectors.clinic_zone()
+    zone = selectors.booking_config().zone
     parsed = validation.parse(request_data, zone=zone, today=clock.today(zone.key))
     outcome = policy.book(parsed, token=token)
     if outcome.kind == "invalid":

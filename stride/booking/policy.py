@@ -74,26 +74,26 @@ def email_rate_limited(email: str) -> int:
 
 
 def _resolve(parsed: validation.Request) -> tuple[Service | None, Practitioner | None]:
-    service = None
-    if parsed.service:
-        service = selectors.services_online().filter(slug=parsed.service).first()
-        if service is None:
-            parsed.problems.append(
-                ("service", "unknown_service", "No such service is bookable online.")
-            )
+    """The service and practitioner asked for, and whether the time is on their grid,
+    from the booking configuration snapshot (no query on the way to a booking)."""
+    config = selectors.booking_config()
+    offer = config.offers.get(parsed.service) if parsed.service else None
+    if parsed.service and offer is None:
+        parsed.problems.append(
+            ("service", "unknown_service", "No such service is bookable online.")
+        )
+    people = offer.chosen(parsed.practitioner) if offer else None
     person = None
     if parsed.practitioner != "any":
-        person = Practitioner.objects.filter(slug=parsed.practitioner, is_active=True).first()
-        if person is None or (service and not service.practitioners.filter(pk=person.pk).exists()):
+        person = people[0] if people else None
+        known = person is not None or (offer is None and Practitioner.objects.filter(
+            slug=parsed.practitioner, is_active=True).exists())  # fmt: skip
+        if not known:
             parsed.problems.append(("practitioner", "unknown_practitioner",
                                     "That practitioner does not offer this service."))  # fmt: skip
-    if (
-        service
-        and parsed.start
-        and not selectors.on_grid(service=service, start=parsed.start, practitioner=person)
-    ):
+    if offer and people and parsed.start and not config.on_grid(parsed.start, people):
         parsed.problems.append(("start", "off_grid", "Choose one of the times offered."))
-    return service, person
+    return (offer.service if offer else None), person
 
 
 def already_taken(parsed: validation.Request) -> Outcome | None:

@@ -132,13 +132,33 @@ def choose_practitioner(
     staff: bool = False,
 ) -> Practitioner:  # fmt: skip
     """Who can take ``start`` now. Staff may book inside the minimum notice and beyond
-    the online horizon, but never outside working hours or over another entry."""
-    day = start.astimezone(selectors.clinic_zone()).date()
-    inputs = selectors.availability_inputs(
-        service=service, first_day=day, last_day=day, practitioner=practitioner
-    )
-    if staff:
-        inputs = inputs.for_staff()
+    the online horizon, but never outside working hours or over another entry.
+
+    The diary is always read afresh here. The rest (rotas, rules, who offers what)
+    comes from the booking configuration snapshot when its token is still the current
+    one, checked now, inside the guarded write (any change to those settings replaces
+    the token, see ``selectors.booking_config``); a service not booked online, or a
+    staff booking, reads them afresh too.
+    """
+    config = selectors.booking_config()
+    offer = config.offers.get(service.slug)
+    people = None
+    if offer is not None and offer.service.pk == service.pk and not staff:
+        people = offer.chosen(practitioner.slug if practitioner else "any")
+    if people is None:
+        day = start.astimezone(config.zone).date()
+        inputs = selectors.availability_inputs(
+            service=service, first_day=day, last_day=day, practitioner=practitioner
+        )
+        if staff:
+            inputs = inputs.for_staff()
+    else:
+        day = start.astimezone(config.zone).date()
+        lo, hi = selectors.window(day, day, config.zone)
+        now = clock.now()
+        busy = selectors.busy_ranges(ids=[p.pk for p in people], lo=lo, hi=hi, now=now)
+        inputs = config.inputs(service=service, people=people, first_day=day, last_day=day,
+                               busy=busy, now=now)  # fmt: skip
     if practitioner is not None:
         if not inputs.bookable(start, practitioner.slug):
             raise SlotUnavailable
@@ -146,7 +166,9 @@ def choose_practitioner(
     chosen = inputs.first_free(start)
     if chosen is None:
         raise SlotUnavailable
-    return Practitioner.objects.get(slug=chosen)
+    return next((p for p in people or () if p.slug == chosen), None) or (
+        Practitioner.objects.get(slug=chosen)
+    )
 
 
 def booking_create(
@@ -245,10 +267,8 @@ def _within_cap(email: str) -> None:
                              "big", signed=True)  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-    if (
-        selectors.future_bookings(email=email)
-        >= selectors.rules_get().max_future_bookings_per_email
-    ):
+    cap = selectors.booking_config().rules.max_future_bookings_per_email
+    if selectors.future_bookings(email=email) >= cap:
         raise TooManyBookings
 
 

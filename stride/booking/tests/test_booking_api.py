@@ -248,12 +248,10 @@ def test_a_taken_time_is_turned_away_without_queueing_for_the_write(client, monk
     assert starts and BODY["start"] not in starts
 
 
-def test_a_taken_time_reads_only_the_diary_and_the_patients_bookings(
-    client, django_assert_num_queries
-):
+def test_a_taken_time_reads_only_the_diary(client, django_assert_num_queries):
     assert post(client, BODY).status_code == 201
     starts_of(post(client, other_patient("Carol")))  # the configuration is read once
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         starts_of(post(client, other_patient()))
 
 
@@ -362,3 +360,31 @@ def test_an_expired_hold_does_not_take_the_time(client):
         hold_expires_at=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC),  # before "now"
     )  # fmt: skip
     assert post(client, BODY).status_code == 201
+
+
+def test_a_new_patient_s_booking_reads_the_database_only_for_what_changes(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from stride.booking import selectors
+
+    selectors.booking_config()  # as all but the first request in 5 seconds find it
+    with CaptureQueriesContext(connection) as done:
+        assert post(client, BODY).status_code == 201
+    queries = [q["sql"] for q in done.captured_queries]
+    # The diary twice (before and inside the guarded write), the cap, the writes and the
+    # transaction: nothing that the configuration snapshot already holds.
+    assert len(queries) <= 13, "\n".join(queries)
+    assert not [q for q in queries if "site_clinic" in q or "booking_workingperiod" in q]
+
+
+def test_a_booking_that_must_read_the_configuration_reads_the_clinic_once(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as done:
+        assert post(client, BODY).status_code == 201
+    queries = [q["sql"] for q in done.captured_queries]
+    assert sum("site_clinic" in q for q in queries) == 1
+    assert sum('FROM "booking_bookingrules"' in q for q in queries) == 1
+    assert len(queries) <= 22, "\n".join(queries)
