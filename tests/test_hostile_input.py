@@ -127,3 +127,9 @@ def test_the_assessment_is_rate_limited_per_address(client: Client, settings) ->
     refused = send()
     assert refused.json()["errors"][0]["code"] == "rate_limited"
     assert int(refused["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("url", ["/api/assessment", "/api/bookings", "/book/follow-up/details/"])
+def test_a_multipart_body_without_a_boundary_is_a_400(client: Client, url: str) -> None:
+    response = client.generic("POST", url, b"x", content_type="multipart/form-data")
+    assert response.status_code == 400

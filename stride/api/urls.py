@@ -7,11 +7,29 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from stride.assessment.api import router as assessment_router
+from stride.booking import api_schemas
 from stride.booking.api import router as booking_router
 from stride.booking.api_bookings import router as bookings_router
 from stride.booking.api_manage import router as manage_router
 
-api = NinjaAPI(
+
+class StrideAPI(NinjaAPI):
+    """The API, with what its OpenAPI document needs beyond the routes themselves: the
+    bearer scheme for manage tokens, the request bodies' nested schemas, and the
+    parameters the views check by hand marked as required."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {}).update(api_schemas.DEFINITIONS)
+        components["securitySchemes"] = api_schemas.SECURITY_SCHEMES
+        for parameter in schema["paths"]["/api/slots"]["get"].get("parameters", []):
+            if parameter["name"] == "service":
+                parameter["required"] = True
+        return schema
+
+
+api = StrideAPI(
     title="Stride API",
     version="1",
     description="The public JSON API of a Stride clinic: self-assessment and booking.",

@@ -18,7 +18,7 @@ from stride.assessment import schemas, selectors
 from stride.knowledge import assessment_kb
 from stride.site.pagecache import MARK
 from stride.web import jsonbody, ratelimit
-from stride.web.errors import errors
+from stride.web.errors import ANY_REQUEST, errors
 
 router = Router(tags=["assessment"])
 ERRORS = {400: schemas.ErrorsOut, 405: schemas.ErrorsOut, 413: schemas.ErrorsOut,
@@ -121,7 +121,7 @@ def assessment_other_methods(request: HttpRequest) -> HttpResponse:
 
 @router.get(
     "/assessment/vocabulary",
-    response={200: schemas.VocabularyOut},
+    response={200: schemas.VocabularyOut, **ANY_REQUEST},
     summary="Every finding with its wording, the regions and the conditions",
 )
 def assessment_vocabulary(request: HttpRequest) -> Any:

@@ -16,7 +16,7 @@ from stride.booking import selectors
 from stride.booking.models import Service
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
-from stride.web.errors import ErrorsOut, errors
+from stride.web.errors import ANY_REQUEST, ErrorsOut, errors
 
 router = Router(tags=["booking"])
 MAX_RANGE_DAYS = 91
@@ -83,7 +83,9 @@ class SlotsOut(Schema):
 REGISTRATION_SHORT = {"hcpc": "HCPC", "rcpod": "RCPod", "gosc": "GOsC", "gcc": "GCC", "csp": "CSP"}
 
 
-@router.get("/clinic", response={200: ClinicOut}, summary="The clinic and its booking rules")
+@router.get(
+    "/clinic", response={200: ClinicOut, **ANY_REQUEST}, summary="The clinic and its booking rules"
+)
 def clinic(request: HttpRequest) -> Any:
     c = site_selectors.clinic_get()
     rules = selectors.rules_get()
@@ -107,7 +109,9 @@ def clinic(request: HttpRequest) -> Any:
     }
 
 
-@router.get("/services", response={200: list[ServiceOut]}, summary="Services bookable online")
+@router.get(
+    "/services", response={200: list[ServiceOut], **ANY_REQUEST}, summary="Services bookable online"
+)
 def services(request: HttpRequest) -> Any:
     return [
         {
@@ -120,7 +124,9 @@ def services(request: HttpRequest) -> Any:
     ]  # fmt: skip
 
 
-@router.get("/practitioners", response={200: list[PractitionerOut]}, summary="Practitioners")
+@router.get(
+    "/practitioners", response={200: list[PractitionerOut], **ANY_REQUEST}, summary="Practitioners"
+)
 def practitioners(request: HttpRequest) -> Any:
     people = site_selectors.practitioners_public().prefetch_related("services")
     return [

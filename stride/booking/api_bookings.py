@@ -16,7 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from stride import clock
-from stride.booking import policy, selectors, services, validation
+from stride.booking import api_schemas, policy, selectors, services, validation
 from stride.booking.models import IdempotencyKey
 from stride.web import jsonbody, ratelimit
 from stride.web.errors import ErrorsOut, errors
@@ -112,9 +112,11 @@ def _claim(key: str, request_hash: str) -> tuple[IdempotencyKey, bool]:
 
 @router.post(
     "/bookings",
-    response={201: dict[str, Any], 400: ErrorsOut, 409: dict[str, Any], 413: ErrorsOut,
-              415: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut, 503: ErrorsOut},
+    response={201: api_schemas.BookingOut, 400: ErrorsOut, 409: api_schemas.ConflictOut,
+              413: ErrorsOut, 415: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut, 503: ErrorsOut},
     summary="Book an appointment",
+    openapi_extra={**api_schemas.body(api_schemas.BookingIn),
+                   "responses": {201: {"links": api_schemas.LINKS}}},
 )  # fmt: skip
 def create_booking(request: HttpRequest) -> Any:
     if limited := ratelimit.hit("booking-ip", ratelimit.client_ip(request),

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
-from stride.booking import selectors, services, validation
+from stride.booking import api_schemas, selectors, services, validation
 from stride.booking.models import DiaryEntry
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
@@ -57,16 +57,20 @@ def _late() -> JsonResponse:
     return JsonResponse(body, status=409, headers={"Cache-Control": "no-store"})
 
 
-@router.get("/bookings/{reference}", response={200: dict[str, Any], 404: ErrorsOut},
-            summary="View a booking (no personal details)")  # fmt: skip
+@router.get("/bookings/{reference}",
+            response={200: api_schemas.ManagedOut, 400: ErrorsOut, 404: ErrorsOut},
+            summary="View a booking (no personal details)",
+            openapi_extra={"security": api_schemas.BEARER})  # fmt: skip
 def view_booking(request: HttpRequest, reference: str) -> Any:
     entry = _entry(request, reference)
     return _ok(_view(entry)) if entry else errors(404, NOT_FOUND)
 
 
 @router.post("/bookings/{reference}/cancel",
-             response={200: dict[str, Any], 404: ErrorsOut, 409: dict[str, Any]},
-             summary="Cancel a booking")  # fmt: skip
+             response={200: api_schemas.ManagedOut, 400: ErrorsOut, 404: ErrorsOut,
+                       409: api_schemas.LateOut, 503: ErrorsOut},
+             summary="Cancel a booking",
+             openapi_extra={"security": api_schemas.BEARER})  # fmt: skip
 def cancel_booking(request: HttpRequest, reference: str) -> Any:
     entry = _entry(request, reference)
     if entry is None:
@@ -82,8 +86,12 @@ def cancel_booking(request: HttpRequest, reference: str) -> Any:
 
 
 @router.post("/bookings/{reference}/reschedule",
-             response={200: dict[str, Any], 400: ErrorsOut, 404: ErrorsOut, 409: dict[str, Any]},
-             summary="Move a booking to another time")  # fmt: skip
+             response={200: api_schemas.ManagedOut, 400: ErrorsOut, 404: ErrorsOut,
+                       409: api_schemas.ChangeRefusedOut, 413: ErrorsOut, 415: ErrorsOut,
+                       503: ErrorsOut},
+             summary="Move a booking to another time",
+             openapi_extra={**api_schemas.body(api_schemas.RescheduleIn),
+                            "security": api_schemas.BEARER})  # fmt: skip
 def reschedule_booking(request: HttpRequest, reference: str) -> Any:
     entry = _entry(request, reference)
     if entry is None:

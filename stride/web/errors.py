@@ -16,6 +16,11 @@ class ErrorsOut(Schema):
     errors: list[ErrorOut]
 
 
+# Any operation may answer 400: the input checks every request passes first
+# (stride.web.middleware) refuse control characters in the address or query string.
+ANY_REQUEST: dict[int, type[ErrorsOut]] = {400: ErrorsOut}
+
+
 def errors(status: int, *items: tuple[str | None, str, str], **headers: str) -> JsonResponse:
     """``{"errors": [{"field", "code", "message"}]}``; headers as keyword arguments."""
     body = {"errors": [{"field": f, "code": c, "message": m} for f, c, m in items]}

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 
 from stride.web import hygiene
@@ -94,9 +95,14 @@ class InputHygieneMiddleware:
             if hygiene.json_has_nul(body):
                 return bad_request(request, "invalid_characters",
                                    "The body holds a NUL character.")  # fmt: skip
-        if request.method == "POST" and content_type in FORM_TYPES and _form_problem(request.POST):
-            return bad_request(request, "invalid_characters",
-                               "The form holds characters it may not hold.")  # fmt: skip
+        if request.method == "POST" and content_type in FORM_TYPES:
+            try:
+                form = request.POST
+            except MultiPartParserError:  # a multipart body without a boundary, say
+                return bad_request(request, "invalid_body", "The form could not be read.")
+            if _form_problem(form):
+                return bad_request(request, "invalid_characters",
+                                   "The form holds characters it may not hold.")  # fmt: skip
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
