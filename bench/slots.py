@@ -286,12 +286,12 @@ def load_data() -> int:
 def breakdown(options: Options) -> tuple[Timings, Timings]:
     """The two parts of the request that do the work, timed apart: reading the inputs from
     the database, and the core on those inputs."""
-    from stride.booking import selectors
+    from stride.booking import availability, selectors
     from stride.booking.models import Service
 
     service = Service.objects.get(slug=SERVICE_SLUG)
 
-    def read() -> selectors.Inputs:
+    def read() -> availability.Inputs:
         return selectors.availability_inputs(
             service=service, first_day=FIRST_DAY, last_day=LAST_DAY
         )

@@ -16,7 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from stride import clock
-from stride.booking import api_schemas, policy, selectors, services, validation
+from stride.booking import api_schemas, policy, services, snapshot, validation
 from stride.booking.models import IdempotencyKey
 from stride.web import jsonbody, ratelimit
 from stride.web.errors import ErrorsOut, errors
@@ -56,7 +56,7 @@ def _error(status: int, field: str | None, code: str, message: str,
 
 def _book(request_data: Any, token: str | None = None) -> Answer:
     """The booking itself, through the one booking policy: (status, body, extra headers)."""
-    zone = selectors.booking_config().zone
+    zone = snapshot.booking_config().zone
     parsed = validation.parse(request_data, zone=zone, today=clock.today(zone.key))
     outcome = policy.book(parsed, token=token)
     if outcome.kind == "invalid":

@@ -5,7 +5,7 @@ off, closures and bank holidays into the scheduling core's input.
 still to come); ``Rota.inputs`` adds the diary's busy ranges and the rules and gives
 ``Inputs``, the three questions the booking code asks the core. The fresh read
 (``selectors.availability_inputs``), the short-lived snapshot
-(``selectors.booking_config``) and the reports' working hours
+(``snapshot.booking_config``) and the reports' working hours
 (``stride.office.reports``) all come through here.
 """
 

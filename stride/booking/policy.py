@@ -28,7 +28,7 @@ from typing import Literal
 
 from django.conf import settings
 
-from stride.booking import selectors, services, validation
+from stride.booking import availability, selectors, services, snapshot, validation
 from stride.booking.models import DiaryEntry, Service
 from stride.core import scheduling
 from stride.site import selectors as site_selectors
@@ -76,7 +76,7 @@ def email_rate_limited(email: str) -> int:
 def _resolve(parsed: validation.Request) -> tuple[Service | None, Practitioner | None]:
     """The service and practitioner asked for, and whether the time is on their grid,
     from the booking configuration snapshot (no query on the way to a booking)."""
-    config = selectors.booking_config()
+    config = snapshot.booking_config()
     offer = config.offers.get(parsed.service) if parsed.service else None
     if parsed.service and offer is None:
         parsed.problems.append(
@@ -105,21 +105,21 @@ def already_taken(parsed: validation.Request) -> Outcome | None:
     when the request has a problem to report or the time may be free: ``book`` then
     checks it against the database in the guarded write, which alone decides.
     """
-    config = selectors.booking_config()
+    config = snapshot.booking_config()
     offer = config.offers.get(parsed.service)
     if parsed.problems or parsed.start is None or parsed.details is None or offer is None:
         return None
     people = offer.chosen(parsed.practitioner)
     if not people or not config.on_grid(parsed.start, people):
         return None
-    around = selectors.diary_around(start=parsed.start, people=people, zone=config.zone)
-    occupied = scheduling.occupied(parsed.start, selectors.timing(offer.service))
+    around = snapshot.diary_around(start=parsed.start, people=people, zone=config.zone)
+    occupied = scheduling.occupied(parsed.start, availability.timing(offer.service))
     if not around.taken(occupied, people):
         return None
     if wait := email_rate_limited(parsed.details.email):  # as book() would count it
         return Outcome("rate_limited", retry_after=wait)
     person = people[0] if parsed.practitioner != "any" else None
-    return Outcome("taken", alternatives=selectors.alternatives_around(
+    return Outcome("taken", alternatives=snapshot.alternatives_around(
         config=config, service=offer.service, practitioner=person, people=people,
         start=parsed.start, around=around,
     ))  # fmt: skip
@@ -129,13 +129,13 @@ def _alternatives(
     service: Service, person: Practitioner | None, start: dt.datetime
 ) -> list[scheduling.Slot]:
     """The nearest free times after the guarded write refused ``start``."""
-    config = selectors.booking_config()
+    config = snapshot.booking_config()
     offer = config.offers.get(service.slug)
     people = offer.chosen(person.slug if person else "any") if offer else None
     if not people:  # the snapshot is older than this service or practitioner
         return selectors.alternatives(service=service, start=start, practitioner=person)
-    around = selectors.diary_around(start=start, people=people, zone=config.zone)
-    return selectors.alternatives_around(config=config, service=service, practitioner=person,
+    around = snapshot.diary_around(start=start, people=people, zone=config.zone)
+    return snapshot.alternatives_around(config=config, service=service, practitioner=person,
                                          people=people, start=start, around=around)  # fmt: skip
 
 

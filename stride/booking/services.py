@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, OperationalError, connection, transaction
 
 from stride import clock
-from stride.booking import emails, selectors, signals
+from stride.booking import availability, emails, selectors, signals, snapshot
 from stride.booking.models import (
     BookingDetails,
     DiaryEntry,
@@ -137,10 +137,10 @@ def choose_practitioner(
     The diary is always read afresh here. The rest (rotas, rules, who offers what)
     comes from the booking configuration snapshot when its token is still the current
     one, checked now, inside the guarded write (any change to those settings replaces
-    the token, see ``selectors.booking_config``); a service not booked online, or a
+    the token, see ``snapshot.booking_config``); a service not booked online, or a
     staff booking, reads them afresh too.
     """
-    config = selectors.booking_config()
+    config = snapshot.booking_config()
     offer = config.offers.get(service.slug)
     people = None
     if offer is not None and offer.service.pk == service.pk and not staff:
@@ -154,7 +154,7 @@ def choose_practitioner(
             inputs = inputs.for_staff()
     else:
         day = start.astimezone(config.zone).date()
-        lo, hi = selectors.window(day, day, config.zone)
+        lo, hi = availability.window(day, day, config.zone)
         now = clock.now()
         busy = selectors.busy_ranges(ids=[p.pk for p in people], lo=lo, hi=hi, now=now)
         inputs = config.inputs(service=service, people=people, first_day=day, last_day=day,
@@ -223,7 +223,7 @@ def book_in_transaction(
     )
     if not staff:  # staff booking for a caller is exempt from the patients' cap
         _within_cap(details.email)
-    occupied = scheduling.occupied(start, selectors.timing(service))
+    occupied = scheduling.occupied(start, availability.timing(service))
     entry = DiaryEntry.objects.create(
         kind=DiaryEntry.Kind.APPOINTMENT,
         practitioner=person,
@@ -267,7 +267,7 @@ def _within_cap(email: str) -> None:
                              "big", signed=True)  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-    cap = selectors.booking_config().rules.max_future_bookings_per_email
+    cap = snapshot.booking_config().rules.max_future_bookings_per_email
     if selectors.future_bookings(email=email) >= cap:
         raise TooManyBookings
 
@@ -365,7 +365,7 @@ def booking_reschedule(
         person = choose_practitioner(
             service=current.service, practitioner=practitioner, start=start, staff=staff
         )
-        occupied = scheduling.occupied(start, selectors.timing(current.service))
+        occupied = scheduling.occupied(start, availability.timing(current.service))
         current.practitioner = person
         current.start = start
         current.end = start + current.service.duration

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from stride import clock
-from stride.booking import emails, selectors, services
+from stride.booking import availability, emails, selectors, services
 from stride.booking.models import DiaryEntry, Service, WaitlistOffer, WaitlistRequest
 from stride.core import scheduling
 from stride.site.models import Practitioner
@@ -136,7 +136,7 @@ def offer(*, request: WaitlistRequest, start: dt.datetime, practitioner: str) ->
             service=service, practitioner=Practitioner.objects.get(slug=practitioner),
             start=start,
         )  # fmt: skip
-        occupied = scheduling.occupied(start, selectors.timing(service))
+        occupied = scheduling.occupied(start, availability.timing(service))
         expires = now + dt.timedelta(minutes=selectors.rules_get().hold_minutes)
         hold = DiaryEntry.objects.create(
             kind=DiaryEntry.Kind.HOLD, practitioner=person, service=service, start=start,

@@ -366,9 +366,9 @@ def test_a_new_patient_s_booking_reads_the_database_only_for_what_changes(client
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from stride.booking import selectors
+    from stride.booking import snapshot
 
-    selectors.booking_config()  # as all but the first request in 5 seconds find it
+    snapshot.booking_config()  # as all but the first request in 5 seconds find it
     with CaptureQueriesContext(connection) as done:
         assert post(client, BODY).status_code == 201
     queries = [q["sql"] for q in done.captured_queries]
