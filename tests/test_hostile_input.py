@@ -133,3 +133,66 @@ def test_the_assessment_is_rate_limited_per_address(client: Client, settings) ->
 def test_a_multipart_body_without_a_boundary_is_a_400(client: Client, url: str) -> None:
     response = client.generic("POST", url, b"x", content_type="multipart/form-data")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url", ["/?p=%C2%B2", "/api/clinic?p=%E2%91%A0", "/healthz?page_id=%C2%B9"]
+)
+def test_a_unicode_digit_in_an_old_post_id_is_not_a_post_id(client: Client, url: str) -> None:
+    assert client.get(url).status_code < 500
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"idempotency_key": "\\ud800"}',
+        json.dumps(BOOKING).replace("Ada", "A\\\\udc00da").replace("\\\\\\\\", "\\\\"),
+        '{"answers": {"loc.heel_bottom": true}, "age": 30, "sex": "\\udfff"}',
+    ],
+)
+def test_a_lone_surrogate_in_json_is_a_400(client: Client, raw: str) -> None:
+    url = "/api/assessment" if '"age"' in raw else "/api/bookings"
+    response = client.post(url, data=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_characters"
+    assert DiaryEntry.objects.count() == 0
+
+
+def test_a_surrogate_pair_in_json_is_a_character_like_any_other(client: Client) -> None:
+    raw = json.dumps({**BOOKING, "reason": "Sore toe \U0001f9b6"})  # escaped as a pair
+    assert "\\ud83e\\uddb6" in raw
+    assert (
+        client.post("/api/bookings", data=raw, content_type="application/json").status_code == 201
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/slots?service=%2B2AA-", "/book/follow-up/?practitioner=%2B2AA-",
+            "/bookings/manage/?token=%2B2AA-aaaaaaaa", "/waitlist/?token=%2B2AA-aaaa"],
+)  # fmt: skip
+def test_a_charset_other_than_utf8_is_refused(client: Client, url: str) -> None:
+    response = client.get(url, headers={"Content-Type": "text/plain; charset=utf-7"})
+    assert response.status_code == 400
+
+
+def test_a_multipart_form_in_utf7_is_refused(client: Client) -> None:
+    body = b'--B\r\nContent-Disposition: form-data; name="name"\r\n\r\nAda+2AA-\r\n--B--\r\n'
+    utf7 = "multipart/form-data; boundary=B; charset=utf-7"
+    response = client.generic("POST", "/book/follow-up/details/", body, content_type=utf7)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("method", "url", "status"), [
+    ("GET", "/api/nope", 404), ("PUT", "/api/clinic", 405), ("DELETE", "/api/bookings", 405),
+])  # fmt: skip
+def test_the_api_answers_unknown_addresses_and_methods_in_its_envelope(
+    client: Client, method: str, url: str, status: int
+) -> None:
+    response = client.generic(method, url)
+    assert response.status_code == status
+    assert response.json()["errors"][0]["code"] in {"not_found", "method_not_allowed"}
+
+
+def test_too_many_query_fields_are_a_400_not_a_500(client: Client) -> None:
+    query = "&".join(f"a{i}=1" for i in range(1200))
+    assert client.get(f"/api/clinic?{query}").status_code == 400

@@ -138,7 +138,11 @@ def create_booking(request: HttpRequest) -> Any:
         deadline = time.monotonic() + WAIT_FOR_FIRST
         while row.status is None and time.monotonic() < deadline:
             time.sleep(0.05)
-            row.refresh_from_db()
+            try:
+                row.refresh_from_db()
+            except IdempotencyKey.DoesNotExist:  # the first gave up (a 429, a 503): try again
+                unfinished = "The first request did not finish. Please try again."
+                return errors(409, ("idempotency_key", "in_progress", unfinished))
         if row.status is None:
             return errors(
                 409, ("idempotency_key", "in_progress", "The first request is still running.")

@@ -124,7 +124,7 @@ def _paragraph(parts: list[str]) -> str:
 
 def _list(node: _Node) -> str:
     start = node.attrs.get("start", "1")
-    number = int(start) if start.isdigit() else 1
+    number = int(start) if start.isascii() and start.isdigit() else 1
     items = []
     for child in node.children:
         if isinstance(child, _Node) and child.tag == "li":

@@ -24,7 +24,7 @@ def _target(redirect: Redirect | None) -> HttpResponse | None:
 def wordpress_id(request: HttpRequest) -> int | None:
     for key in ("p", "page_id"):
         value = request.GET.get(key, "")
-        if value.isdigit() and len(value) < 10:
+        if value.isascii() and value.isdigit() and len(value) < 10:  # "²" is a digit too
             return int(value)
     return None
 

@@ -236,7 +236,9 @@ def _hero(
     thumbnail = item.meta_value("_thumbnail_id")
     if not thumbnail:
         return None
-    attachment = attachments.get(int(thumbnail)) if thumbnail.isdigit() else None
+    attachment = (
+        attachments.get(int(thumbnail)) if thumbnail.isascii() and thumbnail.isdigit() else None
+    )
     if attachment is None:
         report.hero_images.append(f"{item.label}: featured image {thumbnail} is not in the export")
         return None

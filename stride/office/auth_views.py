@@ -120,7 +120,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     }  # fmt: skip
     if request.method == "POST":
         code = "".join(request.POST.get("code", "").split())
-        if code.isdigit() and device.verify_token(code):
+        if code.isascii() and code.isdigit() and device.verify_token(code):
             device.confirmed = True
             device.save()
             static, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")

@@ -223,9 +223,8 @@ def merge_confirm(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     pair = {first.pk: first, second.pk: second}
     error = ""
     if request.method == "POST":
-        keep = (
-            pair.get(int(request.POST["keep"])) if request.POST.get("keep", "").isdigit() else None
-        )
+        chosen = request.POST.get("keep", "")
+        keep = pair.get(int(chosen)) if chosen.isascii() and chosen.isdigit() else None
         if keep is None:
             error = "Choose the record to keep."
         else:

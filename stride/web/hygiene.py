@@ -20,11 +20,20 @@ MAX_DEPTH = 32
 MAX_BODY = 64 * 1024  # the largest JSON body any endpoint accepts
 
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# A lone UTF-16 surrogate (JSON's "\ud800", or UTF-7) is not a character: it cannot be
+# encoded, stored or hashed.
+_SURROGATES = "\ud800-\udfff"
 # Any C0 or C1 control, the line and paragraph separators, and the bidi controls.
-_SINGLE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+_SINGLE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_SURROGATES}]")
 # The same, but line breaks and tabs are allowed.
-_FREE_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
+_FREE_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_SURROGATES}]")
 _JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+# An escaped surrogate in JSON ("\ud800"): a pair makes one character (an emoji), but a
+# lone half is refused, as everywhere else.
+_JSON_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 SINGLE_LINE_MESSAGE = "Use plain text on one line, without special characters."
 FREE_TEXT_MESSAGE = "Remove the special characters from this text."
@@ -74,5 +83,6 @@ def json_too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
 
 
 def json_has_nul(body: bytes) -> bool:
-    """Whether a JSON text holds a NUL, raw or escaped as \\u0000."""
-    return b"\x00" in body or _JSON_NUL.search(body) is not None
+    """Whether a JSON text holds a NUL, raw or escaped as \\u0000, or a lone surrogate."""
+    return (b"\x00" in body or _JSON_NUL.search(body) is not None
+            or _JSON_SURROGATE.search(body) is not None)  # fmt: skip

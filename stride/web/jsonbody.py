@@ -41,4 +41,4 @@ def read_object(
 
 def _length(request: HttpRequest) -> int:
     length = str(request.META.get("CONTENT_LENGTH") or "0")
-    return int(length) if length.isdigit() else MAX_BODY + 1
+    return int(length) if length.isascii() and length.isdigit() else MAX_BODY + 1

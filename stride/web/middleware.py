@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
@@ -22,6 +23,10 @@ from stride.web.errors import errors
 
 log = logging.getLogger(__name__)
 
+ENVELOPED = {
+    404: ("not_found", "There is nothing at this address."),
+    405: ("method_not_allowed", "This address does not take that method."),
+}
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -63,7 +68,7 @@ def _form_problem(form: QueryDict) -> bool:
 
 def _declared_length(request: HttpRequest) -> int:
     length = str(request.META.get("CONTENT_LENGTH") or "0")
-    return int(length) if length.isdigit() else hygiene.MAX_BODY + 1
+    return int(length) if length.isascii() and length.isdigit() else hygiene.MAX_BODY + 1
 
 
 class InputHygieneMiddleware:
@@ -73,13 +78,35 @@ class InputHygieneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if refusal := self.refusal(request):
             return refusal
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            _is_api(request)
+            and response.status_code in ENVELOPED
+            and not (response.get("Content-Type", "").startswith("application/json"))
+        ):
+            # Django's and the router's own 404 and 405: the API answers every 4xx in
+            # its one envelope.
+            code, message = ENVELOPED[response.status_code]
+            enveloped = errors(response.status_code, (None, code, message))
+            if allow := response.get("Allow"):
+                enveloped["Allow"] = allow
+            return enveloped
+        return response
 
     def refusal(self, request: HttpRequest) -> HttpResponse | None:
+        charset = (request.content_params or {}).get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8", "us-ascii", "ascii"):
+            # Django would decode the query string and form with it (UTF-7 can spell any
+            # character, a lone surrogate too): only UTF-8 is read.
+            return bad_request(request, "unsupported_charset", "Send text as UTF-8.")
         if hygiene.single_line_problem(request.path):
             return bad_request(request, "invalid_characters",
                                "The address holds characters it may not hold.")  # fmt: skip
-        if _query_problem(request.GET):
+        try:
+            query = request.GET
+        except SuspiciousOperation:  # too many fields
+            return bad_request(request, "invalid_query", "The query string could not be read.")
+        if _query_problem(query):
             return bad_request(request, "invalid_characters",
                                "The query string holds characters it may not hold.")  # fmt: skip
         content_type = request.content_type or ""
@@ -94,11 +121,13 @@ class InputHygieneMiddleware:
                 return bad_request(request, "invalid_json", message)
             if hygiene.json_has_nul(body):
                 return bad_request(request, "invalid_characters",
-                                   "The body holds a NUL character.")  # fmt: skip
+                                   "The body holds a NUL or another character it may not "
+                                   "hold.")  # fmt: skip
         if request.method == "POST" and content_type in FORM_TYPES:
             try:
                 form = request.POST
-            except MultiPartParserError:  # a multipart body without a boundary, say
+            except (MultiPartParserError, BadRequest, SuspiciousOperation):
+                # a multipart body without a boundary, too many fields, ...
                 return bad_request(request, "invalid_body", "The form could not be read.")
             if _form_problem(form):
                 return bad_request(request, "invalid_characters",
@@ -109,6 +138,9 @@ class InputHygieneMiddleware:
         if isinstance(exception, DataError):
             log.warning("refused by the database: %s", type(exception).__name__)
             return bad_request(request, "invalid_value", "A value sent cannot be stored.")
+        if isinstance(exception, UnicodeError):  # text no check foresaw, refused on encoding
+            return bad_request(request, "invalid_characters",
+                               "The request holds characters that cannot be read.")  # fmt: skip
         if isinstance(exception, RecursionError):
             return bad_request(request, "invalid_json", "The request is nested too deeply.")
         return None
