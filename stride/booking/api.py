@@ -192,6 +192,9 @@ def slots(
             problems.append(
                 ("practitioner", "unknown_practitioner", "No practitioner with that name.")
             )
+        elif the_service and not the_service.practitioners.filter(pk=person.pk).exists():
+            problems.append(("practitioner", "unknown_practitioner",
+                             "That practitioner does not offer this service."))  # fmt: skip
     first = _date(params.get("from"), "from")
     last = _date(params.get("to"), "to")
     for value in (first, last):

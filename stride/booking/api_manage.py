@@ -99,6 +99,10 @@ def reschedule_booking(request: HttpRequest, reference: str) -> Any:
     data = jsonbody.read_object(request, field=None, empty={})
     if isinstance(data, JsonResponse):
         return data
+    if entry.status != DiaryEntry.Status.CONFIRMED:  # not "too late": it is not on
+        return errors(409, (None, "not_confirmed",
+                            f"This booking is {entry.get_status_display().lower()}, so it "
+                            "cannot be moved. Book a new time instead."))  # fmt: skip
     problems: list[validation.Problem] = []
     start = validation.parse_start(data.get("start"), selectors.clinic_zone(), problems)
     # Left out: the same practitioner; "any": the first free one.

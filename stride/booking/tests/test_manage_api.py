@@ -147,3 +147,15 @@ def test_rescheduling_later_keeps_the_link_alive_and_rearms_reminders(client, bo
     details = BookingDetails.objects.get()
     assert details.manage_token_expires_at.date().isoformat() == "2026-09-03"
     assert not Reminder.objects.exists()
+
+
+def test_a_cancelled_booking_cannot_be_moved_and_says_why(client, booked):
+    token = auth(booked["manage_token"])
+    client.post(f"/api/bookings/{booked['reference']}/cancel", **token)
+    response = client.post(f"/api/bookings/{booked['reference']}/reschedule",
+                           data=json.dumps({"start": "2026-06-03T11:00:00+01:00"}),
+                           content_type="application/json", **token)  # fmt: skip
+    assert response.status_code == 409
+    error = response.json()["errors"][0]
+    assert error["code"] == "not_confirmed" and "cancelled" in error["message"]
+    assert DiaryEntry.objects.get().status == "cancelled"

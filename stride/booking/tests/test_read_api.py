@@ -134,3 +134,15 @@ def test_a_range_of_exactly_91_days_is_accepted(client, now):
     response = client.get("/api/slots", {"service": "follow-up", "from": "2026-06-01",
                                          "to": "2026-08-31"})  # fmt: skip
     assert response.status_code == 200
+
+
+def test_slots_for_a_practitioner_who_does_not_offer_the_service_are_a_400(client):
+    from stride.booking.models import Service
+    from stride.site.models import Practitioner
+
+    service = Service.objects.get(slug="follow-up")
+    service.practitioners.remove(Practitioner.objects.get(slug="amara-okafor"))
+    response = client.get("/api/slots", {"service": "follow-up", "practitioner": "amara-okafor",
+                                         "from": "2026-06-02", "to": "2026-06-02"})  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "unknown_practitioner"
