@@ -9,7 +9,9 @@ class BookingConfig(AppConfig):
     verbose_name = "Booking"
 
     def ready(self) -> None:
-        from stride.booking import signals
+        # The snapshot's receivers: every process that can save a booking setting (the
+        # web, the admin, the shell, a worker) must move the configuration's version.
+        from stride.booking import signals, snapshot  # noqa: F401
 
         signals.time_freed.connect(_offer_to_the_waitlist, dispatch_uid="waitlist-offers")
 

@@ -167,6 +167,10 @@ class BookingRules(models.Model):
         default=30, help_text="How long a waitlist offer holds a slot."
     )
     max_future_bookings_per_email = models.PositiveSmallIntegerField(default=3)
+    # Raised in the same transaction as any change to the booking configuration (these
+    # rules, services, rotas, time off, closures, the clinic): the guarded write uses a
+    # process's configuration snapshot only while this still matches it.
+    config_version = models.PositiveBigIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name_plural = "booking rules"

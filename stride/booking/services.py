@@ -22,6 +22,7 @@ from stride import clock
 from stride.booking import availability, emails, selectors, signals, snapshot
 from stride.booking.models import (
     BookingDetails,
+    BookingRules,
     DiaryEntry,
     ExtraManageToken,
     Patient,
@@ -129,7 +130,7 @@ def _new_patient(details: PatientDetails) -> Patient:
 
 def choose_practitioner(
     *, service: Service, practitioner: Practitioner | None, start: dt.datetime,
-    staff: bool = False,
+    staff: bool = False, current: snapshot.Config | None = None,
 ) -> Practitioner:  # fmt: skip
     """Who can take ``start`` now. Staff may book inside the minimum notice and beyond
     the online horizon, but never outside working hours or over another entry.
@@ -140,10 +141,15 @@ def choose_practitioner(
     the token, see ``snapshot.booking_config``); a service not booked online, or a
     staff booking, reads them afresh too.
     """
-    config = snapshot.booking_config()
+    config = current or snapshot.booking_config()
     offer = config.offers.get(service.slug)
     people = None
-    if offer is not None and offer.service.pk == service.pk and not staff:
+    if (
+        offer is not None
+        and offer.service.pk == service.pk
+        and not staff
+        and (current is not None or snapshot.is_current(config))
+    ):
         people = offer.chosen(practitioner.slug if practitioner else "any")
     if people is None:
         day = start.astimezone(config.zone).date()
@@ -218,11 +224,13 @@ def book_in_transaction(
 ) -> Booked:
     """The guarded write itself; the caller holds ``diary_write()`` (waitlist acceptance
     frees its hold and books in the same transaction)."""
+    config = snapshot.booking_config()
+    current = config if snapshot.is_current(config) else None
     person = choose_practitioner(
-        service=service, practitioner=practitioner, start=start, staff=staff
+        service=service, practitioner=practitioner, start=start, staff=staff, current=current
     )
     if not staff:  # staff booking for a caller is exempt from the patients' cap
-        _within_cap(details.email)
+        _within_cap(details.email, (current.rules if current else selectors.rules_get()))
     occupied = scheduling.occupied(start, availability.timing(service))
     entry = DiaryEntry.objects.create(
         kind=DiaryEntry.Kind.APPOINTMENT,
@@ -255,7 +263,7 @@ def book_in_transaction(
     return Booked(entry=entry, manage_token=token)
 
 
-def _within_cap(email: str) -> None:
+def _within_cap(email: str, rules: BookingRules) -> None:
     """Refuse a booking that would take this email past the cap on future bookings.
 
     Counted inside the guarded write, so two requests for one email cannot both pass:
@@ -267,8 +275,7 @@ def _within_cap(email: str) -> None:
                              "big", signed=True)  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-    cap = snapshot.booking_config().rules.max_future_bookings_per_email
-    if selectors.future_bookings(email=email) >= cap:
+    if selectors.future_bookings(email=email) >= rules.max_future_bookings_per_email:
         raise TooManyBookings
 
 

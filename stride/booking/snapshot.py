@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from stride import clock
@@ -76,6 +77,7 @@ class Config:
 
     token: str
     read_at: float  # time.monotonic()
+    version: int  # BookingRules.config_version when it was read
     zone: ZoneInfo
     phone: str
     rules: BookingRules
@@ -127,6 +129,7 @@ def booking_config() -> Config:
 
 def _read_config(token: str) -> Config:
     read_at = time.monotonic()
+    rules = rules_get()  # first: a change committed during the reads leaves an old version
     clinic = site_selectors.clinic_get()
     since = clock.now() - dt.timedelta(days=2)
     offers = {}
@@ -136,22 +139,34 @@ def _read_config(token: str) -> Config:
     return Config(
         token=token,
         read_at=read_at,
+        version=rules.config_version,
         zone=ZoneInfo(clinic.time_zone),
         phone=clinic.phone,
-        rules=rules_get(),
+        rules=rules,
         offers=offers,
         rota=read_rota(lo=since),
     )
 
 
 def config_changed(**kwargs: Any) -> None:
-    """A booking setting was saved or deleted: every snapshot is out of date. Now (for
-    this connection's own reads) and again once the change is committed (for everyone
-    else's: a snapshot read before the commit would otherwise keep the old value)."""
+    """A booking setting was saved or deleted: every snapshot is out of date. The
+    version row moves in the same transaction (the guarded write checks it); the token
+    in the shared cache moves now (for this connection's own reads) and again once the
+    change is committed (for everyone else's)."""
+    if kwargs.get("raw"):  # loading fixtures
+        return
+    BookingRules.objects.filter(pk=1).update(config_version=F("config_version") + 1)
     cache.set(CONFIG_KEY, secrets.token_hex(8), timeout=None)
     transaction.on_commit(
         lambda: cache.set(CONFIG_KEY, secrets.token_hex(8), timeout=None), robust=True
     )
+
+
+def is_current(config: Config) -> bool:
+    """Whether the configuration has not changed since ``config`` was read (one query;
+    inside the guarded write, it sees every change committed before it)."""
+    version = BookingRules.objects.filter(pk=1).values_list("config_version", flat=True).first()
+    return version == config.version
 
 
 _CONFIG_MODELS = (Clinic, BookingRules, Service, Practitioner, WorkingPeriod, WorkingBreak,
