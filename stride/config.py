@@ -68,7 +68,13 @@ def cache_from_url(url: str) -> dict[str, object]:
         }
     if scheme == "db":
         table = parts.netloc or parts.path.strip("/") or "stride_cache"
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+        # Rate-limit counters and error counts live here: far more entries than the
+        # default 300 before culling, so an attacker cannot wash them out.
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": table,
+            "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10},
+        }
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "dummy":

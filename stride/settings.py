@@ -137,6 +137,12 @@ AXES_COOLOFF_TIME = "stride.office.signin_guard.cool_off"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The username and the address together: a stranger's failures never lock staff out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Each attempt expires on its own (a long lockout is not cleared by someone else's short
+# one), and attempts made while locked do not restart the wait.
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Sign-in attempts per address (IPv6 by its /64) per hour, whatever the usernames.
+STAFF_SIGNIN_LIMIT_PER_IP = stride_config.env_int(env, "STAFF_SIGNIN_LIMIT_PER_IP", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "stride.web.ratelimit.client_ip"
 AXES_VERBOSE = False

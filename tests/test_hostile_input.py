@@ -196,3 +196,22 @@ def test_the_api_answers_unknown_addresses_and_methods_in_its_envelope(
 def test_too_many_query_fields_are_a_400_not_a_500(client: Client) -> None:
     query = "&".join(f"a{i}=1" for i in range(1200))
     assert client.get(f"/api/clinic?{query}").status_code == 400
+
+
+def test_a_phone_number_pasted_with_direction_marks_books(client: Client) -> None:
+    pasted = {**PATIENT, "phone": "\u202a07700 900123\u202c"}
+    response = client.post("/api/bookings", data=json.dumps({**BOOKING, "patient": pasted}),
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code == 201
+    assert DiaryEntry.objects.get().details.phone == "+447700900123"
+
+
+def test_a_bidi_mark_in_a_web_form_field_is_refused_next_to_the_field(client: Client) -> None:
+    response = client.post("/book/follow-up/details/?start=2026-06-02T10:00:00%2B01:00",
+                           {"name": "Ada \u202eLovelace", "email": "ada@example.com",
+                            "phone": "07700 900123", "date_of_birth": "1990-12-10",
+                            "consent": "yes", "start": "2026-06-02T10:00:00+01:00",
+                            "practitioner": "tomasz-nowak"})  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Use plain text on one line" in html and 'value="ada@example.com"' in html

@@ -34,14 +34,16 @@ class Request:
 
 
 def _text(data: dict[str, Any], key: str, where: str, limit: int, problems: list[Problem],
-          required: bool = False, free_text: bool = False) -> str:  # fmt: skip
+          required: bool = False, free_text: bool = False, marks: bool = True) -> str:  # fmt: skip
+    """``marks=False``: invisible direction marks are taken out first (a phone number or
+    an email copied from a contact list), instead of being refused."""
     value = data.get(key, "")
     if value is None:
         value = ""
     if not isinstance(value, str):
         problems.append((where, "invalid_type", "Give this as text."))
         return ""
-    value = value.strip()
+    value = (value if marks else hygiene.without_marks(value)).strip()
     if required and not value:
         problems.append((where, "required", "This is needed."))
     elif len(value) > limit:
@@ -139,13 +141,14 @@ def parse_patient(
     """Name, email, UK phone and date of birth; None (and problems) if any is wrong."""
     before = len(problems)
     name = _text(patient, "name", "patient.name", MAX_NAME, problems, required=True)
-    email = _text(patient, "email", "patient.email", 254, problems, required=True)
+    email = _text(patient, "email", "patient.email", 254, problems, required=True, marks=False)
     if email:
         try:
             validate_email(email)
         except ValidationError:
             problems.append(("patient.email", "invalid_email", "Give an email address."))
-    phone_raw = _text(patient, "phone", "patient.phone", 40, problems, required=True)
+    phone_raw = _text(patient, "phone", "patient.phone", 40, problems, required=True,
+                      marks=False)  # fmt: skip
     phone = parse_phone(phone_raw, problems) if phone_raw else ""
     dob_raw = _text(patient, "date_of_birth", "patient.date_of_birth", 10, problems, required=True)
     dob = None

@@ -6,6 +6,7 @@ browser moves on to an address without it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.conf import settings
@@ -183,14 +184,16 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
     back = private(HttpResponseRedirect(reverse("booking:waitlist_offer", args=[pk])))
-    if policy.email_rate_limited(offer.request.email):  # the same limit as every channel
-        messages.error(request, "Too many attempts. Please call us to book.")
-        return back
+    # No hourly email limit here: the offer is reached only through the emailed link and
+    # taken once, and a stranger's attempts with the same email must not make its
+    # owner miss it. The cap on future bookings applies, in the guarded write.
     try:
         booked = waitlist.accept(offer_id=offer.pk)
     except services.TooManyBookings:
         phone = site_selectors.clinic_get().phone
         messages.error(request, policy.not_bookable_message(phone))
+        with contextlib.suppress(waitlist.OfferGone):
+            waitlist.decline(offer_id=offer.pk)  # the held time goes to the next person
         return back
     except waitlist.OfferGone:
         messages.error(request, "Sorry, this offer has ended, so the time may have gone to "

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,7 +30,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from stride.office import audit
+from stride.office import audit, signin_guard
+from stride.web import ratelimit
 
 RECOVERY_CODES = 10
 WRONG = "The username, password or code is not right."
@@ -65,6 +67,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"next": _next(request), "error": ""}
     if request.method != "POST":
         return _page(request, "office/login.html", context)
+    if ratelimit.hit("signin-ip", signin_guard.network(ratelimit.client_ip(request)),
+                     limit=settings.STAFF_SIGNIN_LIMIT_PER_IP, window=3600):  # fmt: skip
+        context["error"] = ("Too many sign-in attempts from this network. Please wait an "
+                            "hour or ask the clinic admin.")  # fmt: skip
+        return _page(request, "office/login.html", context, status=429)
     username = request.POST.get("username", "").strip()
     password = request.POST.get("password", "")
     code = "".join(request.POST.get("code", "").split())

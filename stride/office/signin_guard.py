@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -37,10 +38,22 @@ def _pair_key(username: str, address: str) -> str:
 
 def _username(request: HttpRequest | None, credentials: Any = None) -> str:
     if isinstance(credentials, dict) and credentials.get("username"):
-        return str(credentials["username"])
+        return str(credentials["username"]).strip()
     if request is not None and request.method == "POST":
-        return str(request.POST.get("username", ""))
+        return str(request.POST.get("username", "")).strip()  # as the sign-in view reads it
     return ""
+
+
+def network(address: str) -> str:
+    """The address a limit counts: an IPv6 address by its /64 (one household or phone
+    has the whole /64), an IPv4 address as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def cool_off(request: HttpRequest | None = None) -> dt.timedelta:
@@ -73,11 +86,18 @@ def audit_failed_sign_in(sender: Any, credentials: Any = None, request: Any = No
 @receiver(user_locked_out)
 def audit_lockout(sender: Any, request: Any = None, username: str | None = None,
                   ip_address: str | None = None, **kwargs: Any) -> None:  # fmt: skip
-    name = username or _username(request)
+    """Audit a lockout and count it towards the next one's length: once per lockout,
+    however many attempts are made while it lasts."""
+    name = (username or _username(request)).strip()
     key = _pair_key(name, ip_address or (client_ip(request) if request else ""))
+    earlier = int(cache.get(key) or 0)
+    length = min(settings.STAFF_LOCKOUT_BASE * 2 ** min(earlier, 10), MAX_COOL_OFF)
+    if not cache.add(key + ":locked", 1, timeout=int(length.total_seconds())):
+        return  # an attempt during this lockout: already counted and audited
     if not cache.add(key, 1, timeout=REMEMBER):
         try:
             cache.incr(key)
+            cache.touch(key, REMEMBER)
         except ValueError:
             cache.add(key, 1, timeout=REMEMBER)
     account = _account_id(name)

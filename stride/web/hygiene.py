@@ -44,6 +44,24 @@ def single_line_problem(value: str) -> str | None:
     return SINGLE_LINE_MESSAGE if _SINGLE_LINE.search(value) else None
 
 
+_UNREADABLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_SURROGATES}]")
+
+
+_MARKS = re.compile(f"[{_BIDI}\u200b\u2060\ufeff]")
+
+
+def without_marks(value: str) -> str:
+    """Text without invisible direction and formatting marks: a phone number copied
+    from a phone's contacts often arrives wrapped in them."""
+    return _MARKS.sub("", value)
+
+
+def unreadable(value: str) -> bool:
+    """Whether text holds what no field may hold: NUL and the other C0 controls (not
+    tabs or line breaks), or a lone surrogate."""
+    return _UNREADABLE.search(value) is not None
+
+
 def free_text_problem(value: str) -> str | None:
     """The message for free text with a character it may not hold, or None."""
     return FREE_TEXT_MESSAGE if _FREE_TEXT.search(value) else None

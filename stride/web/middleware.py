@@ -57,10 +57,11 @@ def _query_problem(query: QueryDict) -> bool:
 
 
 def _form_problem(form: QueryDict) -> bool:
-    # Form fields may be free text (a note keeps its line breaks); the fields' own
-    # validation refuses line breaks where a value must be a single line.
+    # Only what no field may hold (NUL and the other C0 controls but tabs and line
+    # breaks, lone surrogates): the fields' own validation refuses the rest (bidi marks,
+    # line breaks in a one-line field) next to the field, keeping what was typed.
     return any(
-        hygiene.single_line_problem(key) or hygiene.free_text_problem(value)
+        hygiene.single_line_problem(key) or hygiene.unreadable(value)
         for key, values in form.lists()
         for value in values
     )

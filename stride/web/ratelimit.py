@@ -50,6 +50,10 @@ def hit(scope: str, who: str, *, limit: int, window: int) -> Limited | None:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window + 5)
         count = 1
+    else:
+        # The database cache's incr re-saves the entry with the default timeout (five
+        # minutes): give it back the rest of its window.
+        cache.touch(key, window - now % window + 5)
     if count > limit:
         return Limited(retry_after=window - now % window)
     return None

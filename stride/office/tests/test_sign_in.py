@@ -214,21 +214,45 @@ def test_failed_sign_ins_and_lockouts_are_audited_without_what_was_typed(client,
 def test_each_further_lockout_of_the_same_pair_waits_twice_as_long(rosa, settings, rf):
     import datetime as dt
 
+    from django.core.cache import cache
+
     from stride.office import signin_guard
 
-    request = rf.post("/office/login/", {"username": "rosa"}, REMOTE_ADDR="198.51.100.7")
+    request = rf.post("/office/login/", {"username": " rosa"}, REMOTE_ADDR="198.51.100.7")
     base = settings.STAFF_LOCKOUT_BASE
-    assert signin_guard.cool_off(request) == base
-    signin_guard.audit_lockout(None, request=request, username="rosa", ip_address="198.51.100.7")
-    assert signin_guard.cool_off(request) == base
-    signin_guard.audit_lockout(None, request=request, username="rosa", ip_address="198.51.100.7")
-    assert signin_guard.cool_off(request) == 2 * base
-    for _ in range(20):
+    marker = signin_guard._pair_key("rosa", "198.51.100.7") + ":locked"
+
+    def lock_out() -> None:
         signin_guard.audit_lockout(None, request=request, username="rosa",
                                    ip_address="198.51.100.7")  # fmt: skip
+
+    assert signin_guard.cool_off(request) == base
+    lock_out()
+    assert signin_guard.cool_off(request) == base
+    for _ in range(5):  # attempts during the same lockout count once
+        lock_out()
+    assert signin_guard.cool_off(request) == base
+    cache.delete(marker)  # that lockout has run out; the next one is twice as long
+    lock_out()
+    assert signin_guard.cool_off(request) == 2 * base
+    for _ in range(20):
+        cache.delete(marker)
+        lock_out()
     assert signin_guard.cool_off(request) == dt.timedelta(hours=24)
+    assert AuditEvent.objects.filter(action="staff.locked_out").count() == 22
     other = rf.post("/office/login/", {"username": "rosa"}, REMOTE_ADDR="203.0.113.20")
     assert signin_guard.cool_off(other) == base  # another address starts afresh
+
+
+def test_one_address_trying_many_usernames_is_limited(db, settings):
+    settings.STAFF_SIGNIN_LIMIT_PER_IP = 3
+    sprayer = Client(REMOTE_ADDR="2001:db8::1")
+    statuses = [_sign_in(sprayer, "123456", username=f"user{i}").status_code for i in range(3)]
+    assert statuses == [400, 400, 400]
+    same_network = Client(REMOTE_ADDR="2001:db8::ffff")  # the same /64
+    limited = _sign_in(same_network, "123456", username="user9")
+    assert limited.status_code == 429
+    assert "Too many sign-in attempts from this network" in limited.content.decode()
 
 
 def test_the_admin_hides_authenticator_keys_and_audits_every_look(admin_client, rosa):
