@@ -80,6 +80,14 @@ def parse_start(raw: Any, zone: ZoneInfo, problems: list[Problem]) -> dt.datetim
     return local
 
 
+def normal_email(email: str) -> str:
+    """One spelling for one address: the domain in lower case and in its ASCII (IDNA)
+    form, so that ``bob@BÜCHER.de`` and ``bob@xn--bcher-kva.de`` count as one towards
+    the cap and the limits. The part before the @ is kept as typed."""
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.encode('idna').decode('ascii').lower()}"
+
+
 def parse_phone(raw: str, problems: list[Problem]) -> str:
     try:
         number = phonenumbers.parse(raw, "GB")
@@ -145,7 +153,8 @@ def parse_patient(
     if email:
         try:
             validate_email(email)
-        except ValidationError:
+            email = normal_email(email)
+        except (ValidationError, UnicodeError):
             problems.append(("patient.email", "invalid_email", "Give an email address."))
     phone_raw = _text(patient, "phone", "patient.phone", 40, problems, required=True,
                       marks=False)  # fmt: skip

@@ -418,3 +418,17 @@ def test_saving_a_booking_setting_moves_the_configuration_version(db):
     ClinicClosure.objects.create(start=dt.datetime(2026, 12, 24, tzinfo=dt.UTC),
                                  end=dt.datetime(2026, 12, 27, tzinfo=dt.UTC))  # fmt: skip
     assert BookingRules.objects.get(pk=1).config_version == before + 1
+
+
+def test_one_address_spelled_three_ways_counts_once_towards_the_cap(client):
+    from stride.booking.models import BookingRules
+
+    BookingRules.objects.filter(pk=1).update(max_future_bookings_per_email=2)
+    spellings = [("bob@bücher.de", "2026-06-02T10:00:00+01:00"),
+                 ("bob@BÜCHER.de", "2026-06-02T11:00:00+01:00"),
+                 ("bob@xn--bcher-kva.de", "2026-06-02T14:00:00+01:00")]  # fmt: skip
+    statuses = [post(client, {**BODY, "start": start,
+                              "patient": {**PATIENT, "email": email}}).status_code
+                for email, start in spellings]  # fmt: skip
+    assert statuses == [201, 201, 400]
+    assert set(BookingDetails.objects.values_list("email", flat=True)) == {"bob@xn--bcher-kva.de"}
