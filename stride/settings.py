@@ -140,6 +140,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Each attempt expires on its own (a long lockout is not cleared by someone else's short
 # one), and attempts made while locked do not restart the wait.
 AXES_USE_ATTEMPT_EXPIRATION = True
+# axes keeps a keyed hash of the username, never the text typed (it may be a password).
+AXES_USERNAME_CALLABLE = "stride.office.signin_guard.username_key"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Sign-in attempts per address (IPv6 by its /64) per hour, whatever the usernames.
 STAFF_SIGNIN_LIMIT_PER_IP = stride_config.env_int(env, "STAFF_SIGNIN_LIMIT_PER_IP", 30)

@@ -4,7 +4,8 @@ Failures are counted per username **and** address together (``AXES_LOCKOUT_PARAM
 five wrong passwords from a stranger's address lock that address out of that account,
 while the member of staff still signs in from theirs. Each further lockout of the same
 pair doubles the wait (``cool_off``), up to a day. Every failed sign-in and every
-lockout is an audit event (the account's id when it exists, never what was typed).
+lockout is an audit event (the account's id when it exists, never what was typed), and
+axes itself keeps only a keyed hash of the username (``username_key``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ def _username(request: HttpRequest | None, credentials: Any = None) -> str:
     if request is not None and request.method == "POST":
         return str(request.POST.get("username", "")).strip()  # as the sign-in view reads it
     return ""
+
+
+def username_key(request: HttpRequest | None, credentials: Any = None) -> str:
+    """What django-axes keeps and locks on instead of the username typed (which may be a
+    password typed in the wrong box): a keyed hash of it, trimmed and in lower case."""
+    name = _username(request, credentials).lower()
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"signin|{name}".encode(), hashlib.sha256)
+    return f"user-{digest.hexdigest()[:24]}"
 
 
 def network(address: str) -> str:
@@ -88,7 +97,7 @@ def audit_lockout(sender: Any, request: Any = None, username: str | None = None,
                   ip_address: str | None = None, **kwargs: Any) -> None:  # fmt: skip
     """Audit a lockout and count it towards the next one's length: once per lockout,
     however many attempts are made while it lasts."""
-    name = (username or _username(request)).strip()
+    name = _username(request) if request is not None else (username or "").strip()
     key = _pair_key(name, ip_address or (client_ip(request) if request else ""))
     earlier = int(cache.get(key) or 0)
     length = min(settings.STAFF_LOCKOUT_BASE * 2 ** min(earlier, 10), MAX_COOL_OFF)
