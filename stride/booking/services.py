@@ -151,15 +151,14 @@ def choose_practitioner(
         and (current is not None or snapshot.is_current(config))
     ):
         people = offer.chosen(practitioner.slug if practitioner else "any")
+    day = start.astimezone(config.zone).date()
     if people is None:
-        day = start.astimezone(config.zone).date()
         inputs = selectors.availability_inputs(
             service=service, first_day=day, last_day=day, practitioner=practitioner
         )
         if staff:
             inputs = inputs.for_staff()
     else:
-        day = start.astimezone(config.zone).date()
         lo, hi = availability.window(day, day, config.zone)
         now = clock.now()
         busy = selectors.busy_ranges(ids=[p.pk for p in people], lo=lo, hi=hi, now=now)

@@ -25,7 +25,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from stride.office.models import AuditEvent
-from stride.web.ratelimit import client_ip
+from stride.web.ratelimit import client_ip, count_up
 
 MAX_COOL_OFF = dt.timedelta(hours=24)
 REMEMBER = 24 * 3600  # lockouts of one pair count towards a longer wait for a day
@@ -103,11 +103,6 @@ def audit_lockout(sender: Any, request: Any = None, username: str | None = None,
     length = min(settings.STAFF_LOCKOUT_BASE * 2 ** min(earlier, 10), MAX_COOL_OFF)
     if not cache.add(key + ":locked", 1, timeout=int(length.total_seconds())):
         return  # an attempt during this lockout: already counted and audited
-    if not cache.add(key, 1, timeout=REMEMBER):
-        try:
-            cache.incr(key)
-            cache.touch(key, REMEMBER)
-        except ValueError:
-            cache.add(key, 1, timeout=REMEMBER)
+    count_up(key, timeout=REMEMBER)
     account = _account_id(name)
     _audit(account, "staff.locked_out")

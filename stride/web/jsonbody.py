@@ -19,12 +19,12 @@ def read_object(
     nested, not UTF-8, not JSON). ``empty``: what an empty body stands for (default:
     it is refused as not JSON). ``field``: what the envelope's ``field`` holds for an
     error about the body as a whole (the booking API has null there)."""
-    if empty is not None and _length(request) == 0:
+    if empty is not None and declared_length(request) == 0:
         return dict(empty)
     if (request.content_type or "") != "application/json":
         return errors(415, (field, "unsupported_media_type", "Send the body as application/json."))
-    body = request.body if _length(request) <= MAX_BODY else b""
-    if _length(request) > MAX_BODY or len(body) > MAX_BODY:
+    body = request.body if declared_length(request) <= MAX_BODY else b""
+    if declared_length(request) > MAX_BODY or len(body) > MAX_BODY:
         return errors(413, (field, "too_large", "The body is larger than 64 KiB."))
     if json_too_deep(body):
         return errors(
@@ -39,6 +39,7 @@ def read_object(
     return data
 
 
-def _length(request: HttpRequest) -> int:
+def declared_length(request: HttpRequest) -> int:
+    """The body's declared length; one past the limit when it is missing a number."""
     length = str(request.META.get("CONTENT_LENGTH") or "0")
     return int(length) if length.isascii() and length.isdigit() else MAX_BODY + 1

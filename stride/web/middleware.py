@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 
-from stride.web import hygiene
+from stride.web import hygiene, jsonbody
 from stride.web.errors import errors
 
 log = logging.getLogger(__name__)
@@ -67,11 +67,6 @@ def _form_problem(form: QueryDict) -> bool:
     )
 
 
-def _declared_length(request: HttpRequest) -> int:
-    length = str(request.META.get("CONTENT_LENGTH") or "0")
-    return int(length) if length.isascii() and length.isdigit() else hygiene.MAX_BODY + 1
-
-
 class InputHygieneMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -114,7 +109,8 @@ class InputHygieneMiddleware:
         if (
             request.method in ("POST", "PUT", "PATCH")
             and content_type == "application/json"
-            and _declared_length(request) <= hygiene.MAX_BODY  # larger: the view answers 413
+            and jsonbody.declared_length(request)
+            <= hygiene.MAX_BODY  # larger: the view answers 413
         ):
             body = request.body
             if hygiene.json_too_deep(body):

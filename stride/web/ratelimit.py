@@ -35,6 +35,22 @@ class Limited:
     retry_after: int
 
 
+def count_up(key: str, *, timeout: int) -> int:
+    """Add one to the counter at ``key`` (made at 1 when missing), which lasts
+    ``timeout`` seconds from now; the new count."""
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        count = int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=timeout)
+        return 1
+    # The database cache's incr re-saves the entry with the default timeout (five
+    # minutes): give it back its own.
+    cache.touch(key, timeout)
+    return count
+
+
 def hit(scope: str, who: str, *, limit: int, window: int) -> Limited | None:
     """Count one request; a Limited when this one is over the limit."""
     now = int(time.time())
@@ -44,16 +60,7 @@ def hit(scope: str, who: str, *, limit: int, window: int) -> Limited | None:
     digest = hmac.new(settings.SECRET_KEY.encode(), who.lower().encode(),
                       hashlib.sha256).hexdigest()[:32]  # fmt: skip
     key = f"stride:rl:{scope}:{digest}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 5)
-        count = 1
-    else:
-        # The database cache's incr re-saves the entry with the default timeout (five
-        # minutes): give it back the rest of its window.
-        cache.touch(key, window - now % window + 5)
+    count = count_up(key, timeout=window - now % window + 5)
     if count > limit:
         return Limited(retry_after=window - now % window)
     return None
