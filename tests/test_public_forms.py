@@ -31,7 +31,8 @@ def token_in(html: str) -> str:
 @pytest.mark.parametrize(
     "url",
     ["/assessment/", "/assessment/?region=ankle", "/book/follow-up/", DETAILS,
-     "/book/follow-up/waitlist/", "/", "/conditions/", "/search/?q=heel"],
+     "/book/follow-up/waitlist/", "/", "/conditions/", "/search/?q=heel",
+     "/bookings/manage/K7P-4QD/"],
 )  # fmt: skip
 def test_no_public_get_sets_a_cookie(url: str) -> None:
     response = Client(enforce_csrf_checks=True).get(url)

@@ -85,6 +85,15 @@ def send_cancelled(*, entry: DiaryEntry) -> None:
     _after_commit(entry, "cancelled", None, cancel=True)
 
 
+def send_manage_link(*, entry: DiaryEntry, manage_url: str) -> None:
+    """The manage link again, to the booking's own address (no calendar file)."""
+    zone = ZoneInfo(site_selectors.clinic_get().time_zone)
+    details = cast(Any, entry).details
+    send_message(kind="manage_link", to=details.email, context={
+        "entry": entry, "manage_url": manage_url, "start": entry.start.astimezone(zone),
+    })  # fmt: skip
+
+
 def send_message(*, kind: str, to: str, context: dict[str, Any]) -> None:
     """A plain and HTML email with no calendar file (the waitlist's), after commit."""
 

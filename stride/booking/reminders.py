@@ -10,7 +10,6 @@ than sent again (the patient may already have it).
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -19,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from stride import clock
-from stride.booking import emails, services
+from stride.booking import emails, services, tokens
 from stride.booking.models import DiaryEntry, ExtraManageToken, Reminder
 
 STALE_CLAIM = dt.timedelta(minutes=30)
@@ -83,7 +82,7 @@ def send_due(
         reminder = Reminder.objects.get(entry=entry, hours_before=hours)
         if after_claim:
             after_claim(reminder)
-        token = secrets.token_urlsafe(24)
+        token = tokens.new_token()
         ExtraManageToken.objects.create(
             details=cast(Any, entry).details, token_hash=services.token_hash(token),
             expires_at=entry.end + services.TOKEN_LIFETIME_AFTER,

@@ -29,7 +29,7 @@ from stride.booking.models import (
     Reminder,
     Service,
 )
-from stride.booking.tokens import manage_url, new_reference, token_hash
+from stride.booking.tokens import manage_url, new_reference, new_token, token_hash
 from stride.core import scheduling
 from stride.site.models import Practitioner
 
@@ -243,7 +243,7 @@ def book_in_transaction(
         reference=new_reference(),
         calendar_uid=f"{secrets.token_hex(16)}@stride",
     )
-    token = token or secrets.token_urlsafe(24)  # 192 bits
+    token = token or new_token()
     BookingDetails.objects.create(
         entry=entry,
         patient=_strong_match(details) or _new_patient(details),

@@ -15,6 +15,11 @@ def manage_url(token: str) -> str:
     return f"{settings.SITE_URL}/bookings/manage/?token={token}"
 
 
+def new_token() -> str:
+    """A manage or waitlist token: 192 random bits, sent once and stored only as a hash."""
+    return secrets.token_urlsafe(24)
+
+
 def new_reference() -> str:
     chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
     return f"{chars[:3]}-{chars[3:]}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stride.booking import journey, views, waitlist_views
+from stride.booking import journey, linkpages, views, waitlist_views
 
 app_name = "booking"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("book/<slug:slug>/details/", journey.details, name="details"),
     path("book/<slug:slug>/waitlist/", waitlist_views.join, name="waitlist_join"),
     path("bookings/manage/", views.manage_start, name="manage_start"),
+    path("bookings/manage/resend/", linkpages.resend, name="manage_resend"),
     path("bookings/manage/<str:reference>/", views.manage, name="manage"),
     path("bookings/manage/<str:reference>/cancel", views.manage_cancel, name="manage_cancel"),
     path(

@@ -1,80 +1,105 @@
-"""The patient's manage page: the emailed link's token becomes a short session at once,
-so the token never stays in an address bar, a history or a log."""
+"""The patient's manage page, reached from the emailed link without setting a cookie.
+
+Opening the link (a GET, which mail scanners and link previews also make) shows the
+appointment and changes nothing. Pressing "Change or cancel this appointment" posts the
+token, which becomes a short session, and the browser moves to an address without it
+(``/bookings/manage/REF/``). That address, opened later without the session (a bookmark,
+another device), explains how to get back in and offers to send the link again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stride import clock
-from stride.booking import selectors, services
+from stride.booking import linkpages, selectors, services
+from stride.booking.linkpages import private
 from stride.booking.models import BookingDetails, DiaryEntry, ExtraManageToken
 from stride.site import selectors as site_selectors
+from stride.web.formguard import public_form
 
 SESSION_KEY = "stride_manage"
 SESSION_SECONDS = 60 * 60
 
 
-def private(response: HttpResponse, referrer: str = "same-origin") -> HttpResponse:
-    # The address with the token is answered with no-referrer; the pages after it
-    # send their own origin, which Django's CSRF check needs on a form post (with
-    # no-referrer, browsers send "Origin: null").
-    response["Referrer-Policy"] = referrer
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-@never_cache
-def manage_start(request: HttpRequest) -> HttpResponse:
-    """Swap the token in the link for a session, then go to an address without it."""
-    token = request.GET.get("token", "")
-    details = None
-    if 20 <= len(token) <= 100:
-        digest = services.token_hash(token)
-        details = (
-            BookingDetails.objects.select_related("entry")
-            .filter(manage_token_hash=digest, manage_token_expires_at__gt=clock.now())
+def _details_for(token: str) -> BookingDetails | None:
+    """The booking a manage token (the first one or a later one) opens, while it lasts."""
+    if not 20 <= len(token) <= 100:
+        return None
+    digest = services.token_hash(token)
+    now = clock.now()
+    found = BookingDetails.objects.select_related("entry__service", "entry__practitioner")
+    details = found.filter(manage_token_hash=digest, manage_token_expires_at__gt=now).first()
+    if details is None:
+        extra = (
+            ExtraManageToken.objects.select_related(
+                "details__entry__service", "details__entry__practitioner"
+            )
+            .filter(token_hash=digest, expires_at__gt=now)
             .first()
         )
-        extra = ExtraManageToken.objects.filter(
-            token_hash=digest, expires_at__gt=clock.now()
-        ).first()
-        if details is None and extra is not None:
-            details = extra.details
+        details = extra.details if extra else None
+    return details
+
+
+@public_form
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage_start(request: HttpRequest) -> HttpResponse:
+    """GET: the appointment and one button, no cookie. POST: the token becomes a
+    session, and the browser goes to an address without it."""
+    source = request.POST if request.method == "POST" else request.GET
+    token = source.get("token", "")
+    details = _details_for(token)
+    clinic = site_selectors.clinic_get()
     if details is None:
-        raise Http404("no such booking")
+        page = render(request, "booking/manage_help.html",
+                      {"clinic": clinic, "link_failed": True}, status=404)  # fmt: skip
+        return private(page, referrer="no-referrer")
+    entry = details.entry
+    if request.method != "POST":
+        context = {"clinic": clinic, "entry": entry, "token": token,
+                   "start": entry.start.astimezone(selectors.clinic_zone())}  # fmt: skip
+        # strict-origin: the form's POST carries this site's Origin (no-referrer would
+        # send "null"), and no address with the token is ever sent as a Referer.
+        return private(render(request, "booking/manage_open.html", context), "strict-origin")
     request.session.cycle_key()
-    request.session[SESSION_KEY] = details.entry.pk
+    request.session[SESSION_KEY] = entry.pk
     request.session.set_expiry(SESSION_SECONDS)
-    url = reverse("booking:manage", kwargs={"reference": details.entry.reference})
-    return private(HttpResponseRedirect(url), referrer="no-referrer")
+    url = reverse("booking:manage", kwargs={"reference": entry.reference})
+    return private(HttpResponseRedirect(url, status=303), referrer="no-referrer")
 
 
-def _entry(request: HttpRequest, reference: str) -> DiaryEntry:
+def _entry(request: HttpRequest, reference: str) -> DiaryEntry | None:
     pk = request.session.get(SESSION_KEY)
     if not isinstance(pk, int):
-        raise Http404("no such booking")
-    entry = (
+        return None
+    return (
         DiaryEntry.objects.select_related("service", "practitioner")
         .filter(pk=pk, reference=reference)
         .first()
     )
-    if entry is None:
-        raise Http404("no such booking")
-    return entry
+
+
+def _back(reference: str, result: str) -> HttpResponse:
+    url = reverse("booking:manage", args=[reference])
+    return private(HttpResponseRedirect(f"{url}?result={result}", status=303))
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def manage(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _entry(request, reference)
+    clinic = site_selectors.clinic_get()
+    if entry is None:  # a bookmark, another device, an ended session: the way back in
+        context = {"clinic": clinic, "reference": linkpages.clean_reference(reference)}
+        return private(render(request, "booking/manage_help.html", context))
     zone = selectors.clinic_zone()
     times = []
     if services.can_change(entry) and entry.service:
@@ -89,42 +114,46 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
         "start": entry.start.astimezone(zone),
         "changeable": services.can_change(entry),
         "times": [t.astimezone(zone) for t in times],
-        "clinic": site_selectors.clinic_get(),
+        "clinic": clinic,
+        "notice": linkpages.notice(request.GET.get("result", ""), clinic.phone),
     }
     return private(render(request, "booking/manage.html", context))
 
 
+@public_form
 @require_POST
 def manage_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _entry(request, reference)
+    if entry is None:
+        return _back(reference, "signed_out")
     try:
         services.booking_cancel(entry=entry, actor="patient", reason="cancelled online")
-        messages.success(request, "Your appointment is cancelled. We have emailed you.")
     except services.LateCancellation:
-        phone = site_selectors.clinic_get().phone
-        messages.error(request, f"It is too close to your appointment to cancel online. "
-                                f"Please call us on {phone}.")  # fmt: skip
-    return private(HttpResponseRedirect(reverse("booking:manage", args=[reference])))
+        return _back(reference, "late_cancel")
+    except services.Busy:
+        return _back(reference, "busy")
+    return _back(reference, "cancelled")
 
 
+@public_form
 @require_POST
 def manage_reschedule(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _entry(request, reference)
+    if entry is None:
+        return _back(reference, "signed_out")
     raw = request.POST.get("start", "")
     try:
         start = dt.datetime.fromisoformat(raw)
         if start.tzinfo is None or not 2000 <= start.year <= 2100:
             raise ValueError
     except ValueError:
-        messages.error(request, "Choose one of the times listed.")
-        return private(HttpResponseRedirect(reverse("booking:manage", args=[reference])))
+        return _back(reference, "choose")
     try:
         services.booking_reschedule(entry=entry, start=start, practitioner=entry.practitioner)
-        messages.success(request, "Your appointment has moved. We have emailed you the new time.")
     except services.SlotUnavailable:
-        messages.error(request, "Sorry, that time has just gone. Please choose another.")
+        return _back(reference, "gone")
     except services.LateCancellation:
-        phone = site_selectors.clinic_get().phone
-        messages.error(request, f"It is too close to your appointment to move it online. "
-                                f"Please call us on {phone}.")  # fmt: skip
-    return private(HttpResponseRedirect(reverse("booking:manage", args=[reference])))
+        return _back(reference, "late_move")
+    except services.Busy:
+        return _back(reference, "busy")
+    return _back(reference, "moved")

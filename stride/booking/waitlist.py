@@ -15,13 +15,12 @@ the one who missed it keeps their place, but is not offered that time again, and
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from stride import clock
-from stride.booking import availability, emails, selectors, services
+from stride.booking import availability, emails, selectors, services, tokens
 from stride.booking.models import DiaryEntry, Service, WaitlistOffer, WaitlistRequest
 from stride.core import scheduling
 from stride.site.models import Practitioner
@@ -80,7 +79,7 @@ def join(
     details: services.PatientDetails,
 ) -> Joined:
     """Put someone on the waitlist (the caller has checked the dates and details)."""
-    token = secrets.token_urlsafe(24)
+    token = tokens.new_token()
     with transaction.atomic():
         request = WaitlistRequest.objects.create(
             service=service, practitioner=practitioner, earliest=earliest, latest=latest,
@@ -124,7 +123,7 @@ def offer(*, request: WaitlistRequest, start: dt.datetime, practitioner: str) ->
     made at the same moment. Raises SlotUnavailable if the time has gone and OfferGone
     if the request is no longer waiting.
     """
-    token = secrets.token_urlsafe(24)
+    token = tokens.new_token()
     with services.diary_write():
         now = clock.now()
         services.release_expired_holds(now)

@@ -1,7 +1,7 @@
 """The waitlist on the website: join it, take or let go an offer, leave it.
 
-Like the manage page, the emailed link's token becomes a short session at once and the
-browser moves on to an address without it.
+Like the manage page, the emailed link opens a page that sets no cookie; its button turns
+the token into a short session and moves the browser to an address without it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,9 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stride import clock
-from stride.booking import journey, policy, selectors, services, validation, waitlist
+from stride.booking import journey, linkpages, selectors, services, validation, waitlist
+from stride.booking.linkpages import private
 from stride.booking.models import WaitlistOffer, WaitlistRequest
-from stride.booking.views import SESSION_SECONDS, private
+from stride.booking.views import SESSION_SECONDS
 from stride.site import selectors as site_selectors
 from stride.web import ratelimit
 from stride.web.formguard import public_form
@@ -135,27 +135,52 @@ def joined(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
+def _link_target(token: str) -> tuple[str, WaitlistOffer | WaitlistRequest] | None:
+    """What an emailed waitlist token opens: ("offer", offer) or ("place", request)."""
+    if not 20 <= len(token) <= 100:
+        return None
+    digest = services.token_hash(token)
+    found = WaitlistOffer.objects.select_related("hold__service", "practitioner")
+    offer = found.filter(token_hash=digest).first()
+    if offer is not None:
+        return "offer", offer
+    item = WaitlistRequest.objects.select_related("service", "practitioner")
+    place = item.filter(token_hash=digest).first()
+    return ("place", place) if place is not None else None
+
+
+@public_form
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def link(request: HttpRequest) -> HttpResponse:
-    """Swap the emailed token for a session, then go to an address without it."""
-    token = request.GET.get("token", "")
-    target = None
-    if 20 <= len(token) <= 100:
-        digest = services.token_hash(token)
-        offer = WaitlistOffer.objects.filter(token_hash=digest).first()
-        item = None if offer else WaitlistRequest.objects.filter(token_hash=digest).first()
-        if offer is not None:
-            request.session.cycle_key()
-            request.session[OFFER_KEY] = offer.pk
-            target = reverse("booking:waitlist_offer", args=[offer.pk])
-        elif item is not None:
-            request.session.cycle_key()
-            request.session[REQUEST_KEY] = item.pk
-            target = reverse("booking:waitlist_place", args=[item.pk])
-    if target is None:
+    """GET: what the link is about and one button, no cookie (mail scanners open links
+    too). POST: the token becomes a short session, and the browser goes to an address
+    without it."""
+    source = request.POST if request.method == "POST" else request.GET
+    token = source.get("token", "")
+    found = _link_target(token)
+    if found is None:
         raise Http404("no such waitlist link")
+    kind, thing = found
+    if request.method != "POST":
+        context = {"clinic": site_selectors.clinic_get(), "kind": kind, "thing": thing,
+                   "token": token}  # fmt: skip
+        if isinstance(thing, WaitlistOffer):
+            zone = selectors.clinic_zone()
+            context["start"] = thing.start.astimezone(zone)
+            context["expires"] = thing.expires_at.astimezone(zone)
+        return private(render(request, "booking/waitlist_open.html", context), "strict-origin")
+    request.session.cycle_key()
+    request.session[OFFER_KEY if kind == "offer" else REQUEST_KEY] = thing.pk
     request.session.set_expiry(SESSION_SECONDS)
-    return private(HttpResponseRedirect(target), referrer="no-referrer")
+    name = "booking:waitlist_offer" if kind == "offer" else "booking:waitlist_place"
+    return private(HttpResponseRedirect(reverse(name, args=[thing.pk]), status=303),
+                   referrer="no-referrer")  # fmt: skip
+
+
+def _back(name: str, pk: int, result: str) -> HttpResponse:
+    url = reverse(name, args=[pk])
+    return private(HttpResponseRedirect(f"{url}?result={result}", status=303))
 
 
 def _offer(request: HttpRequest, pk: int) -> WaitlistOffer:
@@ -173,50 +198,47 @@ def _offer(request: HttpRequest, pk: int) -> WaitlistOffer:
 def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
     zone = selectors.clinic_zone()
+    clinic = site_selectors.clinic_get()
     return private(render(request, "booking/waitlist_offer.html", {
-        "clinic": site_selectors.clinic_get(), "offer": offer,
+        "clinic": clinic, "offer": offer,
+        "notice": linkpages.notice(request.GET.get("result", ""), clinic.phone),
         "open": offer.status == WaitlistOffer.Status.OPEN and offer.expires_at > clock.now(),
         "start": offer.start.astimezone(zone), "expires": offer.expires_at.astimezone(zone),
     }))  # fmt: skip
 
 
+@public_form
 @require_POST
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
-    back = private(HttpResponseRedirect(reverse("booking:waitlist_offer", args=[pk])))
     # No hourly email limit here: the offer is reached only through the emailed link and
     # taken once, and a stranger's attempts with the same email must not make its
     # owner miss it. The cap on future bookings applies, in the guarded write.
     try:
         booked = waitlist.accept(offer_id=offer.pk)
     except services.TooManyBookings:
-        phone = site_selectors.clinic_get().phone
-        messages.error(request, policy.not_bookable_message(phone))
         with contextlib.suppress(waitlist.OfferGone):
             waitlist.decline(offer_id=offer.pk)  # the held time goes to the next person
-        return back
+        return _back("booking:waitlist_offer", pk, "at_cap")
     except waitlist.OfferGone:
-        messages.error(request, "Sorry, this offer has ended, so the time may have gone to "
-                                "someone else. You can still choose another time.")  # fmt: skip
-        return private(HttpResponseRedirect(reverse("booking:waitlist_offer", args=[pk])))
+        return _back("booking:waitlist_offer", pk, "offer_ended")
     except (services.SlotUnavailable, services.Busy):
-        messages.error(request, "Sorry, we could not book it just now. Please call us.")
-        return private(HttpResponseRedirect(reverse("booking:waitlist_offer", args=[pk])))
+        return _back("booking:waitlist_offer", pk, "offer_failed")
     done = request.session.get(journey.DONE_KEY, {})
     done[f"waitlist-{pk}"] = booked.entry.reference
     request.session[journey.DONE_KEY] = done
     return private(HttpResponseRedirect(reverse("booking:done", args=[booked.entry.reference])))
 
 
+@public_form
 @require_POST
 def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
     try:
         waitlist.decline(offer_id=offer.pk)
-        messages.success(request, "Thank you. We have let this time go and kept your place.")
     except waitlist.OfferGone:
-        messages.error(request, "This offer had already ended.")
-    return private(HttpResponseRedirect(reverse("booking:waitlist_offer", args=[pk])))
+        return _back("booking:waitlist_offer", pk, "offer_already_ended")
+    return _back("booking:waitlist_offer", pk, "declined")
 
 
 def _place(request: HttpRequest, pk: int) -> WaitlistRequest:
@@ -232,16 +254,18 @@ def _place(request: HttpRequest, pk: int) -> WaitlistRequest:
 @require_http_methods(["GET", "HEAD"])
 def place(request: HttpRequest, pk: int) -> HttpResponse:
     item = _place(request, pk)
+    clinic = site_selectors.clinic_get()
     return private(render(request, "booking/waitlist_place.html", {
-        "clinic": site_selectors.clinic_get(), "item": item,
+        "clinic": clinic, "item": item,
+        "notice": linkpages.notice(request.GET.get("result", ""), clinic.phone),
         "waiting": item.status in (WaitlistRequest.Status.WAITING,
                                    WaitlistRequest.Status.OFFERED),
     }))  # fmt: skip
 
 
+@public_form
 @require_POST
 def place_leave(request: HttpRequest, pk: int) -> HttpResponse:
     item = _place(request, pk)
     waitlist.leave(request_id=item.pk)
-    messages.success(request, "You have left the waitlist. We will not email you about it again.")
-    return private(HttpResponseRedirect(reverse("booking:waitlist_place", args=[pk])))
+    return _back("booking:waitlist_place", pk, "left")

@@ -30,7 +30,13 @@ def test_the_manage_page_is_accessible_and_moves_a_booking_by_keyboard(page, sit
                            content_type="application/json").json()  # fmt: skip
     link = booked["manage_url"].replace("http://127.0.0.1:8000", site.url)
     page.goto(link)
-    assert "/bookings/manage/" in page.url
+    assert not page.context.cookies(), "opening the emailed link sets no cookie"
+    page.get_by_role("heading", name="Your appointment").wait_for()
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
+    assert results.violations_count == 0, results.generate_report()
+    page.get_by_role("button", name="Change or cancel this appointment").click()
+    page.get_by_role("button", name="Move my appointment").wait_for()
+    assert page.url.endswith(f"/bookings/manage/{booked['reference']}/")
     assert booked["manage_token"] not in page.url
     results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
     assert results.violations_count == 0, results.generate_report()
@@ -39,6 +45,24 @@ def test_the_manage_page_is_accessible_and_moves_a_booking_by_keyboard(page, sit
     page.get_by_role("button", name="Move my appointment").focus()
     page.keyboard.press("Enter")
     page.get_by_text("Your appointment has moved").wait_for()
+    page.watch.assert_clean()
+
+
+def test_a_bookmarked_manage_page_without_a_session_sends_the_link_again(page, site):
+    page.goto(site.url + "/bookings/manage/K7P-4QD/")
+    page.get_by_role("heading", name="Your appointment").wait_for()
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
+    assert results.violations_count == 0, results.generate_report()
+    assert page.get_by_label("Booking reference").input_value() == "K7P-4QD"
+    page.get_by_label("Email address").fill("not an email")
+    page.get_by_role("button", name="Send me the link").click()
+    page.get_by_role(
+        "link", name="Enter an email address in the correct format, like name@example.com"
+    ).click()  # the summary's link goes to the field
+    page.get_by_label("Email address").fill("ada@example.com")
+    page.get_by_role("button", name="Send me the link").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    assert not page.context.cookies()
     page.watch.assert_clean()
 
 

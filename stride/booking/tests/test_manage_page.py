@@ -1,10 +1,15 @@
-"""The emailed manage link: the token becomes a session, then the page works without it."""
+"""The emailed manage link: opening it sets no cookie; its button turns the token into a
+session and an address without it; that address, without the session, explains how to
+get back in and sends the link again on request."""
 
 import json
+import re
 
 import pytest
+from django.core import mail
+from django.test import Client
 
-from stride.booking.models import DiaryEntry
+from stride.booking.models import DiaryEntry, ExtraManageToken
 
 pytestmark = pytest.mark.usefixtures("demo_clinic", "now")
 
@@ -14,6 +19,7 @@ BODY = {
                 "date_of_birth": "1990-12-10"},
     "consent": True,
 }  # fmt: skip
+SAME_SITE = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}
 
 
 @pytest.fixture
@@ -22,44 +28,177 @@ def booked(client):
                        content_type="application/json").json()  # fmt: skip
 
 
-def test_the_link_swaps_the_token_for_a_session_and_an_address_without_it(client, booked):
-    response = client.get(booked["manage_url"].split("8000", 1)[1])
-    assert response.status_code == 302
-    assert response["Location"] == f"/bookings/manage/{booked['reference']}/"
-    assert booked["manage_token"] not in response["Location"]
-    assert response["Referrer-Policy"] == "no-referrer"
-    assert "no-store" in response["Cache-Control"]
-    page = client.get(response["Location"])
+def path_of(url: str) -> str:
+    return url.split("8000", 1)[1]
+
+
+def form_token(html: str) -> str:
+    found = re.search(r'name="form_token" value="([^"]+)"', html)
+    assert found, "the page has a protected form"
+    return found.group(1)
+
+
+def open_link(browser: Client, url: str) -> str:
+    """Open the emailed link and press its button, as a patient does: the page's URL."""
+    page = browser.get(path_of(url))
     assert page.status_code == 200
+    token = re.search(r'name="token" value="([^"]+)"', page.content.decode())
+    assert token
+    fields = {"token": token.group(1), "form_token": form_token(page.content.decode())}
+    pressed = browser.post("/bookings/manage/", fields, headers=SAME_SITE)
+    assert pressed.status_code == 303
+    return pressed["Location"]
+
+
+def test_opening_the_link_shows_the_booking_and_sets_no_cookie(booked):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(path_of(booked["manage_url"]))
+    assert page.status_code == 200
+    assert not page.cookies, "a GET (also a mail scanner's) sets no cookie"
     html = page.content.decode()
     assert "Wednesday 3 June 2026 at 10:00" in html
+    assert "Change or cancel this appointment" in html
+    assert page["Referrer-Policy"] == "strict-origin"
+    assert "no-store" in page["Cache-Control"]
+    assert DiaryEntry.objects.get().status == "confirmed"  # nothing changed
+
+
+def test_the_button_swaps_the_token_for_a_session_and_an_address_without_it(booked):
+    browser = Client(enforce_csrf_checks=True)
+    location = open_link(browser, booked["manage_url"])
+    assert location == f"/bookings/manage/{booked['reference']}/"
+    assert booked["manage_token"] not in location
+    page = browser.get(location)
+    assert page.status_code == 200
+    assert not page.cookies, "the manage page itself sets no cookie"
+    html = page.content.decode()
+    assert "Move my appointment" in html
     assert booked["manage_token"] not in html
     assert page["Referrer-Policy"] == "same-origin"
 
 
-def test_a_wrong_token_or_no_session_is_404(client, booked):
-    assert client.get("/bookings/manage/", {"token": "x" * 32}).status_code == 404
-    assert client.get(f"/bookings/manage/{booked['reference']}/").status_code == 404
+def test_the_link_keeps_working_after_the_session_has_ended(booked):
+    browser = Client(enforce_csrf_checks=True)
+    open_link(browser, booked["manage_url"])
+    browser.cookies.clear()  # the session has ended (or another device), the link has not
+    page = browser.get(f"/bookings/manage/{booked['reference']}/")
+    assert "open the link in your confirmation or reminder email" in page.content.decode()
+    assert open_link(Client(), booked["manage_url"]) == f"/bookings/manage/{booked['reference']}/"
 
 
-def test_the_page_moves_and_cancels_the_booking(client, booked):
-    client.get(booked["manage_url"].split("8000", 1)[1])
-    url = f"/bookings/manage/{booked['reference']}/"
-    html = client.get(url).content.decode()
+def test_a_wrong_token_explains_and_offers_to_resend(client, booked):
+    response = client.get("/bookings/manage/", {"token": "x" * 32})
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+    assert "Send me the link" in response.content.decode()
+    posted = client.post("/bookings/manage/", {"token": "x" * 32})
+    assert posted.status_code == 404
+    assert not posted.cookies
+
+
+def test_a_bookmark_without_a_session_explains_how_to_get_back_in(booked):
+    page = Client(enforce_csrf_checks=True).get(f"/bookings/manage/{booked['reference']}/")
+    assert page.status_code == 200
+    assert not page.cookies
+    html = page.content.decode()
+    assert "open the link in your confirmation or reminder email" in html
+    assert f'value="{booked["reference"]}"' in html  # the reference, filled in
+    assert "Wednesday" not in html  # nothing about the booking without the link
+
+
+def test_the_page_moves_and_cancels_the_booking(booked):
+    browser = Client(enforce_csrf_checks=True)
+    url = open_link(browser, booked["manage_url"])
+    html = browser.get(url).content.decode()
     assert 'value="2026-06-03T11:00:00+01:00"' in html
-    response = client.post(url + "reschedule", {"start": "2026-06-03T11:00:00+01:00"})
-    assert response.status_code == 302
+    response = browser.post(url + "reschedule", {"start": "2026-06-03T11:00:00+01:00",
+                            "form_token": form_token(html)}, headers=SAME_SITE)  # fmt: skip
+    assert response.status_code == 303
     assert DiaryEntry.objects.get().start.isoformat() == "2026-06-03T10:00:00+00:00"
-    assert "has moved" in client.get(url).content.decode()
-    client.post(url + "cancel")
+    after = browser.get(response["Location"])
+    assert "has moved" in after.content.decode()
+    assert not after.cookies
+    browser.post(url + "cancel", {"form_token": form_token(after.content.decode())},
+                 headers=SAME_SITE)  # fmt: skip
     assert DiaryEntry.objects.get().status == "cancelled"
 
 
-def test_forms_on_the_page_need_the_csrf_token(booked):
-    from django.test import Client
-
-    strict = Client(enforce_csrf_checks=True)
-    strict.get(booked["manage_url"].split("8000", 1)[1])
-    response = strict.post(f"/bookings/manage/{booked['reference']}/cancel")
-    assert response.status_code == 403
+def test_forms_on_the_page_refuse_a_post_from_elsewhere(booked):
+    browser = Client(enforce_csrf_checks=True)
+    url = open_link(browser, booked["manage_url"])
+    token = form_token(browser.get(url).content.decode())
+    cross = browser.post(url + "cancel", {"form_token": token},
+                         headers={"Sec-Fetch-Site": "cross-site"})  # fmt: skip
+    assert cross.status_code == 403
+    assert browser.post(url + "cancel").status_code == 403  # no form token
     assert DiaryEntry.objects.get().status == "confirmed"
+
+
+def test_an_unknown_result_code_in_the_address_says_nothing(booked):
+    browser = Client()
+    url = open_link(browser, booked["manage_url"])
+    html = browser.get(url, {"result": "<script>x</script>"}).content.decode()
+    assert "<script>x" not in html and "message-" not in html
+
+
+@pytest.fixture
+def resend(client: Client, django_capture_on_commit_callbacks):
+    """Ask for the link again (emails go after the transaction commits)."""
+
+    def ask(reference: str, email: str):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/bookings/manage/resend/", {"reference": reference,
+                                                             "email": email})  # fmt: skip
+
+    return ask
+
+
+def test_the_link_is_sent_again_to_the_booking_address_only(resend, booked):
+    mail.outbox.clear()
+    response = resend(booked["reference"].lower().replace("-", " "), "ADA@Example.com")
+    assert response.status_code == 200
+    assert "Check your email" in response.content.decode()
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["ada@example.com"]
+    assert booked["reference"] in sent.subject
+    link = re.search(r"http://\S+/bookings/manage/\?token=\S+", str(sent.body))
+    assert link and booked["manage_token"] not in link.group(0)
+    assert ExtraManageToken.objects.count() == 1
+    assert open_link(Client(), link.group(0)) == f"/bookings/manage/{booked['reference']}/"
+
+
+def test_a_resend_answers_the_same_whether_or_not_it_matches(resend, booked):
+    mail.outbox.clear()
+    matched = resend(booked["reference"], "ada@example.com").content.decode()
+    wrong_email = resend(booked["reference"], "eve@example.com").content.decode()
+    wrong_ref = resend("AAA-AAA", "ada@example.com").content.decode()
+    assert matched.replace(booked["reference"], "X") == wrong_email.replace(
+        booked["reference"], "X") == wrong_ref.replace("AAA-AAA", "X")  # fmt: skip
+    assert len(mail.outbox) == 1
+
+
+def test_a_resend_with_bad_input_says_what_to_fix_and_sends_nothing(resend, booked):
+    mail.outbox.clear()
+    response = resend("not a reference", "not-an-email")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'href="#reference"' in html and 'href="#email"' in html
+    assert "like name@example.com" in html
+    assert not mail.outbox
+
+
+def test_resends_are_rate_limited_per_booking(resend, booked):
+    mail.outbox.clear()
+    answers = [resend(booked["reference"], "ada@example.com").status_code
+               for _ in range(5)]  # fmt: skip
+    assert answers == [200, 200, 200, 429, 429]
+    assert len(mail.outbox) == 3
+
+
+def test_a_cancelled_booking_gets_no_new_link(resend, booked):
+    DiaryEntry.objects.update(status="cancelled")
+    mail.outbox.clear()
+    assert resend(booked["reference"], "ada@example.com").status_code == 200
+    assert not mail.outbox

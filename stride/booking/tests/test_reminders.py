@@ -69,8 +69,13 @@ def test_the_reminder_link_opens_the_manage_page(booked, client):
     with clock.pinned(START - dt.timedelta(hours=23)):
         reminders.send_due()
         link = next(line for line in mail.outbox[0].body.splitlines() if "token=" in line)
-        response = client.get(link.split("8000", 1)[1])
-    assert response.status_code == 302
+        opened = client.get(link.split("8000", 1)[1])
+        token = link.split("token=", 1)[1]
+        response = client.post("/bookings/manage/", {"token": token})
+    assert opened.status_code == 200
+    assert "Change or cancel this appointment" in opened.content.decode()
+    assert response.status_code == 303
+    assert response["Location"] == f"/bookings/manage/{booked[0].reference}/"
 
 
 def test_a_run_killed_after_claiming_never_resends_and_is_flagged(booked):

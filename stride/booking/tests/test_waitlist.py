@@ -246,9 +246,13 @@ def test_joining_on_the_website_emails_a_link_to_the_place(
     message = cast(Any, mail.outbox[-1])
     token = _token(message)
     assert token in str(message.alternatives[0][0])
-    # The link becomes a session and an address without the token.
-    swap = client.get("/waitlist/", {"token": token})
-    assert swap.status_code == 302 and token not in swap["Location"]
+    # Opening the link sets no cookie; its button makes a session and an address
+    # without the token.
+    opened = client.get("/waitlist/", {"token": token})
+    assert opened.status_code == 200 and not opened.cookies
+    assert "See or leave my place" in opened.content.decode()
+    swap = client.post("/waitlist/", {"token": token})
+    assert swap.status_code == 303 and token not in swap["Location"]
     page = client.get(swap["Location"])
     assert "Leave the waitlist" in page.content.decode()
     client.post(swap["Location"] + "leave")
@@ -307,9 +311,15 @@ def test_the_offer_link_leads_to_booking_the_time(
     mail.outbox.clear()
     _cancel(full_day, django_capture_on_commit_callbacks)
     token = _token(next(m for m in mail.outbox if m.to == ["w1@example.org"]))
-    swap = client.get("/waitlist/", {"token": token})
-    assert swap.status_code == 302 and swap["Referrer-Policy"] == "no-referrer"
+    opened = client.get("/waitlist/", {"token": token})
+    assert opened.status_code == 200 and not opened.cookies
+    assert opened["Referrer-Policy"] == "strict-origin"
+    assert "Wednesday 3 June 2026 at 10:00" in opened.content.decode()
+    assert WaitlistOffer.objects.get().status == "open"  # opening it changes nothing
+    swap = client.post("/waitlist/", {"token": token})
+    assert swap.status_code == 303 and swap["Referrer-Policy"] == "no-referrer"
     page = client.get(swap["Location"])
+    assert not page.cookies
     html = page.content.decode()
     assert "Wednesday 3 June 2026 at 10:00" in html and "Book this time" in html
     assert page["Cache-Control"].count("no-store") == 1
@@ -322,6 +332,7 @@ def test_the_offer_link_leads_to_booking_the_time(
 def test_waitlist_pages_need_the_session_and_a_good_token(client, full_day, follow_up, tomasz):
     _join(1, follow_up, tomasz)
     assert client.get("/waitlist/", {"token": "x" * 32}).status_code == 404
+    assert client.post("/waitlist/", {"token": "x" * 32}).status_code == 404
     assert client.get("/waitlist/offer/1/").status_code == 404
     assert client.get("/waitlist/place/1/").status_code == 404
     assert client.post("/waitlist/place/1/leave").status_code == 404
