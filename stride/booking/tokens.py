@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.urls import reverse
 
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B
 
@@ -13,6 +14,12 @@ REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G,
 def manage_url(token: str) -> str:
     """The patient's private link; the page swaps the token for a session at once."""
     return f"{settings.SITE_URL}/bookings/manage/?token={token}"
+
+
+def manage_page_url(reference: str) -> str:
+    """The manage page's address with no token in it, for places others may see (a
+    calendar event): it opens only in a browser the private link has signed in."""
+    return settings.SITE_URL + reverse("booking:manage", args=[reference])
 
 
 def new_reference() -> str:
