@@ -2,25 +2,48 @@
 
 One UID per booking for its whole life; SEQUENCE rises on every change, so a
 calendar replaces the event when a booking moves and removes it when cancelled.
-Times carry the clinic's TZID with its VTIMEZONE, so a phone in another zone shows
-the right moment.
+
+Every time is written in UTC (``...Z``) and the file carries no VTIMEZONE: UTC is the
+one form every calendar reads the same way, and each shows it in its own zone. A
+VTIMEZONE written from the zone database describes Europe/London's whole history, and
+some readers take its first rule (British Standard Time, +01:00, 1968-71) for winter,
+an hour wrong. See docs/booking.md, "Calendar files".
+
+The file holds only the clinic's words and the patient's name on the ATTENDEE line
+(already on one line): the description gives the booking reference, the clinic's
+phone number and the manage page's address *without* the private token, because a
+calendar is often shared with family or work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from icalendar import Calendar, Event, vCalAddress, vText  # type: ignore[import-untyped]
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText  # type: ignore[import-untyped]
 
 from stride.booking.models import DiaryEntry
 
+REMINDER_BEFORE = dt.timedelta(hours=24)
 
-def ics(*, entry: DiaryEntry, zone: str, clinic_name: str, clinic_email: str,
-        address: str, patient_name: str, patient_email: str, stamp: dt.datetime,
-        cancel: bool = False) -> bytes:  # fmt: skip
-    from zoneinfo import ZoneInfo
 
-    tz = ZoneInfo(zone)
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
+
+
+def description(*, reference: str, phone: str, manage_address: str) -> str:
+    """The event's notes. The manage page's plain address asks for the private link in
+    the confirmation email, or sends it again, so the words say so."""
+    return (
+        f"Booking reference: {reference}\n"
+        f"To change or cancel, or with a question, call {phone}.\n"
+        f"Change or cancel online: {manage_address} (with the link in your confirmation "
+        "email, or we can email it again)"
+    )
+
+
+def ics(*, entry: DiaryEntry, clinic_name: str, clinic_email: str, clinic_phone: str,
+        address: str, manage_address: str, patient_name: str, patient_email: str,
+        stamp: dt.datetime, cancel: bool = False) -> bytes:  # fmt: skip
     cal = Calendar()
     cal.add("prodid", "-//Stride//Clinic booking//EN")
     cal.add("version", "2.0")
@@ -28,12 +51,15 @@ def ics(*, entry: DiaryEntry, zone: str, clinic_name: str, clinic_email: str,
     event = Event()
     event.add("uid", entry.calendar_uid)
     event.add("sequence", entry.calendar_sequence)
-    event.add("dtstamp", stamp.astimezone(dt.UTC))
-    event.add("dtstart", entry.start.astimezone(tz))
-    event.add("dtend", entry.end.astimezone(tz))
+    event.add("dtstamp", _utc(stamp))
+    event.add("dtstart", _utc(entry.start))
+    event.add("dtend", _utc(entry.end))
     service = entry.service.name if entry.service else "Appointment"
-    event.add("summary", f"{service} at {clinic_name}")
+    summary = f"{service} at {clinic_name}"
+    event.add("summary", summary)
     event.add("location", address)
+    event.add("description", description(reference=entry.reference or "", phone=clinic_phone,
+                                         manage_address=manage_address))  # fmt: skip
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{clinic_email}")
     organizer.params["cn"] = vText(clinic_name)
@@ -43,6 +69,11 @@ def ics(*, entry: DiaryEntry, zone: str, clinic_name: str, clinic_email: str,
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText("ACCEPTED")
     event.add("attendee", attendee)
+    if not cancel:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -REMINDER_BEFORE)
+        alarm.add("description", f"Tomorrow: {summary}")
+        event.add_component(alarm)
     cal.add_component(event)
-    cal.add_missing_timezones()
     return bytes(cal.to_ical())

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from stride import clock
 from stride.booking import calendar
 from stride.booking.models import DiaryEntry
+from stride.booking.tokens import manage_page_url
 from stride.site import selectors as site_selectors
 from stride.web import hygiene
 
@@ -46,10 +47,14 @@ def _send(*, entry: DiaryEntry, kind: str, manage_url: str | None, cancel: bool)
         reply_to=[clinic.email],
     )
     message.attach_alternative(render_to_string(f"booking/email/{kind}.html", context), "text/html")
+    assert entry.reference, "an appointment with a patient always has a reference"
     data = calendar.ics(
-        entry=entry, zone=zone, clinic_name=clinic.name, clinic_email=clinic.email,
-        address=", ".join(clinic.address_lines), patient_name=hygiene.one_line(details.name),
-        patient_email=details.email, stamp=clock.now(), cancel=cancel,
+        entry=entry, clinic_name=clinic.name, clinic_email=clinic.email,
+        clinic_phone=clinic.phone, address=", ".join(clinic.address_lines),
+        # The address without the private token: calendars are shared with family and work.
+        manage_address=manage_page_url(entry.reference),
+        patient_name=hygiene.one_line(details.name), patient_email=details.email,
+        stamp=clock.now(), cancel=cancel,
     )  # fmt: skip
     method = "CANCEL" if cancel else "REQUEST"
     message.attach("appointment.ics", data, f"text/calendar; method={method}; charset=utf-8")

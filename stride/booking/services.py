@@ -223,6 +223,7 @@ def book_in_transaction(
 ) -> Booked:
     """The guarded write itself; the caller holds ``diary_write()`` (waitlist acceptance
     frees its hold and books in the same transaction)."""
+    start = start.astimezone(dt.UTC)  # lengths are real time, also across a clock change
     config = snapshot.booking_config()
     current = config if snapshot.is_current(config) else None
     person = choose_practitioner(
@@ -358,6 +359,7 @@ def booking_reschedule(
 ) -> DiaryEntry:  # fmt: skip
     """Move a booking in one transaction; reference, token and calendar UID stay.
     Staff may move it inside the late window and the minimum notice."""
+    start = start.astimezone(dt.UTC)  # lengths are real time, also across a clock change
     with diary_write():
         current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
         _expect(current, expected_version)

@@ -139,8 +139,8 @@ def offer(*, request: WaitlistRequest, start: dt.datetime, practitioner: str) ->
         expires = now + dt.timedelta(minutes=selectors.rules_get().hold_minutes)
         hold = DiaryEntry.objects.create(
             kind=DiaryEntry.Kind.HOLD, practitioner=person, service=service, start=start,
-            end=start + service.duration, occupied_start=occupied[0], occupied_end=occupied[1],
-            hold_expires_at=expires, channel=DiaryEntry.Channel.ONLINE,
+            end=start.astimezone(dt.UTC) + service.duration, occupied_start=occupied[0],
+            occupied_end=occupied[1], hold_expires_at=expires, channel=DiaryEntry.Channel.ONLINE,
             note="Held for a waitlist offer",
         )  # fmt: skip
         made = WaitlistOffer.objects.create(

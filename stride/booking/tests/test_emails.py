@@ -49,12 +49,16 @@ def test_a_booking_sends_a_confirmation_with_a_calendar_request(
     assert booked["manage_url"] in html
     cal, event = _event(message)
     assert str(cal["method"]) == "REQUEST"
-    assert event["dtstart"].params["TZID"] == "Europe/London"
-    assert event["dtstart"].dt.isoformat() == "2026-06-03T10:00:00+01:00"
+    # 10:00 BST written as the instant in UTC: no zone for a calendar to misread.
+    assert "TZID" not in event["dtstart"].params
+    assert event["dtstart"].dt.isoformat() == "2026-06-03T09:00:00+00:00"
+    assert event["dtend"].dt.isoformat() == "2026-06-03T09:30:00+00:00"
     assert str(event["organizer"]) == "mailto:hello@larkfield-clinic.example"
     assert str(event["attendee"]) == "mailto:ada@example.com"
     assert int(event["sequence"]) == 0
-    assert cal.walk("VTIMEZONE"), "the zone's rules travel with the file"
+    assert cal.walk("VTIMEZONE") == []
+    assert booked["reference"] in str(event["description"])
+    assert [str(a["action"]) for a in event.walk("VALARM")] == ["DISPLAY"]
 
 
 def test_reschedule_keeps_the_uid_and_raises_the_sequence_then_cancel_sends_cancel(
@@ -74,8 +78,9 @@ def test_reschedule_keeps_the_uid_and_raises_the_sequence_then_cancel_sends_canc
     assert len(uids) == 1
     assert [int(e["sequence"]) for _, e in events] == [0, 1, 2]
     assert [str(c["method"]) for c, _ in events] == ["REQUEST", "REQUEST", "CANCEL"]
-    assert events[1][1]["dtstart"].dt.isoformat() == "2026-06-03T11:00:00+01:00"
+    assert events[1][1]["dtstart"].dt.isoformat() == "2026-06-03T10:00:00+00:00"  # 11:00 BST
     assert str(events[2][1]["status"]) == "CANCELLED"
+    assert events[2][1].walk("VALARM") == [], "no reminder for a cancelled appointment"
     assert booked["manage_token"] not in mail.outbox[1].body
 
 
