@@ -83,6 +83,7 @@ TEMPLATES = [
                 "stride.site.context_processors.clinic",
                 "stride.web.formguard.form_context",
             ],
+            "builtins": ["stride.site.templatetags.stride_time"],
         },
     },
 ]

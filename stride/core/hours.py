@@ -43,10 +43,13 @@ class DayHours:
 
 
 def format_time(value: dt.time) -> str:
-    """``9:00am``, ``12:30pm``: the way UK clinics write times for patients."""
+    """``9am``, ``2:30pm``, ``midday``, ``midnight``: the NHS style for times written
+    for patients (12-hour clock, no ``:00``, never the ambiguous ``12am``/``12pm``)."""
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
     hour = value.hour % 12 or 12
     suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}:{value.minute:02d}{suffix}"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
 
 
 def week(sessions: Iterable[Session]) -> list[DayHours]:

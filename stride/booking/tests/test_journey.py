@@ -40,7 +40,7 @@ def test_a_valid_form_books_once_even_if_posted_twice(client):
     assert DiaryEntry.objects.count() == 1
     done = client.get(first["Location"]).content.decode()
     assert "Your appointment is booked" in done
-    assert "Tuesday 2 June 2026 at 10:00" in done
+    assert "Tuesday 2 June 2026 at 10am" in done
 
 
 def test_errors_are_shown_next_to_their_fields_and_nothing_is_booked(client):

@@ -56,7 +56,7 @@ def test_opening_the_link_shows_the_booking_and_sets_no_cookie(booked):
     assert page.status_code == 200
     assert not page.cookies, "a GET (also a mail scanner's) sets no cookie"
     html = page.content.decode()
-    assert "Wednesday 3 June 2026 at 10:00" in html
+    assert "Wednesday 3 June 2026 at 10am" in html
     assert "Change or cancel this appointment" in html
     assert page["Referrer-Policy"] == "strict-origin"
     assert "no-store" in page["Cache-Control"]

@@ -87,7 +87,7 @@ def test_a_cancelled_time_is_held_for_the_first_in_line_and_emailed(
     assert WaitlistRequest.objects.get(pk=first.pk).status == "offered"
     offers = [m for m in mail.outbox if m.to == ["w1@example.org"]]
     assert len(offers) == 1
-    assert "10:00 AM" in offers[0].subject and "held until 10:00 AM" in offers[0].subject
+    assert "Wednesday 3 June, 10am" in offers[0].subject and "held until 10am" in offers[0].subject
     assert not [m for m in mail.outbox if m.to == ["w2@example.org"]]
     # Held: nobody else is offered it or can book it.
     assert not _free(follow_up, tomasz)
@@ -314,14 +314,14 @@ def test_the_offer_link_leads_to_booking_the_time(
     opened = client.get("/waitlist/", {"token": token})
     assert opened.status_code == 200 and not opened.cookies
     assert opened["Referrer-Policy"] == "strict-origin"
-    assert "Wednesday 3 June 2026 at 10:00" in opened.content.decode()
+    assert "Wednesday 3 June 2026 at 10am" in opened.content.decode()
     assert WaitlistOffer.objects.get().status == "open"  # opening it changes nothing
     swap = client.post("/waitlist/", {"token": token})
     assert swap.status_code == 303 and swap["Referrer-Policy"] == "no-referrer"
     page = client.get(swap["Location"])
     assert not page.cookies
     html = page.content.decode()
-    assert "Wednesday 3 June 2026 at 10:00" in html and "Book this time" in html
+    assert "Wednesday 3 June 2026 at 10am" in html and "Book this time" in html
     assert page["Cache-Control"].count("no-store") == 1
     done = client.post(swap["Location"] + "accept")
     assert done.status_code == 302 and done["Location"].startswith("/book/done/")

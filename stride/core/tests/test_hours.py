@@ -16,7 +16,7 @@ def test_it_lists_seven_days_from_monday_with_closed_days():
     )
     assert [d.day for d in week] == list(hours.DAY_NAMES)
     assert [d.text for d in week] == [
-        "9:00am to 1:00pm, 2:00pm to 6:00pm",
+        "9am to 1pm, 2pm to 6pm",
         "Closed",
         "Closed",
         "Closed",
@@ -31,14 +31,19 @@ def test_it_lists_seven_days_from_monday_with_closed_days():
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (dt.time(0, 0), "12:00am"),
+        (dt.time(0, 0), "midnight"),
+        (dt.time(0, 30), "12:30am"),
+        (dt.time(9, 0), "9am"),
         (dt.time(9, 5), "9:05am"),
-        (dt.time(12, 0), "12:00pm"),
+        (dt.time(10, 15), "10:15am"),
+        (dt.time(12, 0), "midday"),
         (dt.time(12, 30), "12:30pm"),
+        (dt.time(14, 30), "2:30pm"),
+        (dt.time(17, 0), "5pm"),
         (dt.time(23, 59), "11:59pm"),
     ],
 )
-def test_it_formats_times_the_uk_way(value, text):
+def test_it_formats_times_the_nhs_way(value, text):
     assert hours.format_time(value) == text
 
 

@@ -79,7 +79,7 @@ def test_the_home_page_offers_booking_calling_hours_and_a_map_link(client):
     assert "Book an appointment" in html
     assert "Call us" in html
     assert "Heel pain and plantar fasciitis" in html
-    assert "9:00am to 1:00pm, 2:00pm to 6:00pm" in html  # Monday
+    assert "9am to 1pm, 2pm to 6pm" in html  # Monday
     assert re.search(r"<th scope=\"row\">Sunday</th><td>Closed</td>", html)
     assert "https://www.openstreetmap.org/search?query=14+Larkfield+Mews" in html
     assert "<iframe" not in html
