@@ -4,7 +4,10 @@ someone who has lost it."""
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,8 +24,10 @@ from stride.site import selectors as site_selectors
 from stride.web import ratelimit
 from stride.web.formguard import public_form
 
+logger = logging.getLogger(__name__)
 REFERENCE = re.compile(f"^[{tokens.REFERENCE_ALPHABET}]{{3}}-[{tokens.REFERENCE_ALPHABET}]{{3}}$")
-RESEND_PER_REFERENCE = 3  # an hour: one booking's inbox is never flooded
+RESEND_ATTEMPTS_PER_REFERENCE = 20  # an hour: wrong guesses never lock the owner out
+RESEND_SENDS = ((3, 3600), (5, 86400))  # emails per booking: an hour, a day
 
 # After an action the page says what happened; "error" notices are read out first.
 NOTICES = {
@@ -72,12 +77,16 @@ def clean_reference(raw: str) -> str:
 
 
 def _send_link(reference: str, email: str) -> None:
-    """A new manage link to the booking's own address, when both match a current booking."""
+    """A new manage link to the booking's own address, when both match a current
+    booking, and not more often than ``RESEND_SENDS`` allows."""
     current = BookingDetails.objects.select_related("entry").filter(
         entry__status=DiaryEntry.Status.CONFIRMED, manage_token_expires_at__gt=clock.now()
     )
     details = current.filter(entry__reference=reference, email__iexact=email).first()
-    if details is None:
+    if details is None or any(
+        ratelimit.hit("manage-resend-sent", reference, limit=limit, window=window)
+        for limit, window in RESEND_SENDS
+    ):
         return
     token = tokens.new_token()
     ExtraManageToken.objects.create(details=details, token_hash=tokens.token_hash(token),
@@ -85,12 +94,27 @@ def _send_link(reference: str, email: str) -> None:
     emails.send_manage_link(entry=details.entry, manage_url=tokens.manage_url(token))
 
 
+def _after_response(response: HttpResponse, work: Callable[[], None]) -> None:
+    """Run ``work`` once the response has gone (when the server closes it), so how long
+    the answer took says nothing about what the work found; its failure is logged."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:
+            logger.exception("Sending a manage link again failed")
+
+    closers = cast(Any, response)._resource_closers  # run by Django when the server closes it
+    closers.append(run)
+
+
 @public_form
 @never_cache
 @require_POST
 def resend(request: HttpRequest) -> HttpResponse:
-    """Send the manage link again. The answer is the same whether or not the reference
-    and the email match a booking, so it tells a stranger nothing."""
+    """Send the manage link again. The answer is the same, and as quick, whether or not
+    the reference and the email match a booking: the look-up and the email happen after
+    the response has gone, so it tells a stranger nothing."""
     clinic = site_selectors.clinic_get()
     typed = {"reference": request.POST.get("reference", "")[:40],
              "email": request.POST.get("email", "")[:254]}  # fmt: skip
@@ -109,12 +133,12 @@ def resend(request: HttpRequest) -> HttpResponse:
                "email": typed["email"], "errors": errors}  # fmt: skip
     if errors:
         return private(render(request, "booking/manage_help.html", context, status=400))
-    ip = ratelimit.client_ip(request)
-    if ratelimit.hit("manage-resend-ip", ip, limit=settings.BOOKING_LIMIT_PER_IP,
-                     window=3600) or ratelimit.hit(
-        "manage-resend-ref", reference, limit=RESEND_PER_REFERENCE, window=3600
+    if ratelimit.hit("manage-resend-ip", ratelimit.client_network(request),
+                     limit=settings.BOOKING_LIMIT_PER_IP, window=3600) or ratelimit.hit(
+        "manage-resend-ref", reference, limit=RESEND_ATTEMPTS_PER_REFERENCE, window=3600
     ):  # fmt: skip
         context["errors"] = {"": f"Too many requests. Please call us on {clinic.phone}."}
         return private(render(request, "booking/manage_help.html", context, status=429))
-    _send_link(reference, email)
-    return private(render(request, "booking/manage_resent.html", context))
+    response = private(render(request, "booking/manage_resent.html", context))
+    _after_response(response, lambda: _send_link(reference, email))
+    return response

@@ -22,6 +22,7 @@ from stride.booking import linkpages, selectors, services
 from stride.booking.linkpages import private
 from stride.booking.models import BookingDetails, DiaryEntry, ExtraManageToken
 from stride.site import selectors as site_selectors
+from stride.web import formguard
 from stride.web.formguard import public_form
 
 SESSION_KEY = "stride_manage"
@@ -70,6 +71,7 @@ def manage_start(request: HttpRequest) -> HttpResponse:
         # send "null"), and no address with the token is ever sent as a Referer.
         return private(render(request, "booking/manage_open.html", context), "strict-origin")
     request.session.cycle_key()
+    formguard.bind_session(request)
     request.session[SESSION_KEY] = entry.pk
     request.session.set_expiry(SESSION_SECONDS)
     url = reverse("booking:manage", kwargs={"reference": entry.reference})
@@ -98,7 +100,9 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _entry(request, reference)
     clinic = site_selectors.clinic_get()
     if entry is None:  # a bookmark, another device, an ended session: the way back in
-        context = {"clinic": clinic, "reference": linkpages.clean_reference(reference)}
+        context = {"clinic": clinic, "reference": linkpages.clean_reference(reference),
+                   "notice": linkpages.notice(request.GET.get("result", ""), clinic.phone)
+                   if request.GET.get("result") == "signed_out" else None}  # fmt: skip
         return private(render(request, "booking/manage_help.html", context))
     zone = selectors.clinic_zone()
     times = []
@@ -120,7 +124,7 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
     return private(render(request, "booking/manage.html", context))
 
 
-@public_form
+@public_form(session=True)
 @require_POST
 def manage_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _entry(request, reference)
@@ -135,7 +139,7 @@ def manage_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     return _back(reference, "cancelled")
 
 
-@public_form
+@public_form(session=True)
 @require_POST
 def manage_reschedule(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _entry(request, reference)

@@ -22,7 +22,7 @@ from stride.booking.linkpages import private
 from stride.booking.models import WaitlistOffer, WaitlistRequest
 from stride.booking.views import SESSION_SECONDS
 from stride.site import selectors as site_selectors
-from stride.web import ratelimit
+from stride.web import formguard, ratelimit
 from stride.web.formguard import public_form
 
 OFFER_KEY = "stride_waitlist_offer"
@@ -171,6 +171,7 @@ def link(request: HttpRequest) -> HttpResponse:
             context["expires"] = thing.expires_at.astimezone(zone)
         return private(render(request, "booking/waitlist_open.html", context), "strict-origin")
     request.session.cycle_key()
+    formguard.bind_session(request)
     request.session[OFFER_KEY if kind == "offer" else REQUEST_KEY] = thing.pk
     request.session.set_expiry(SESSION_SECONDS)
     name = "booking:waitlist_offer" if kind == "offer" else "booking:waitlist_place"
@@ -207,7 +208,7 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
     }))  # fmt: skip
 
 
-@public_form
+@public_form(session=True)
 @require_POST
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
@@ -230,7 +231,7 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return private(HttpResponseRedirect(reverse("booking:done", args=[booked.entry.reference])))
 
 
-@public_form
+@public_form(session=True)
 @require_POST
 def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer(request, pk)
@@ -263,7 +264,7 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     }))  # fmt: skip
 
 
-@public_form
+@public_form(session=True)
 @require_POST
 def place_leave(request: HttpRequest, pk: int) -> HttpResponse:
     item = _place(request, pk)

@@ -30,7 +30,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from stride.office import audit, signin_guard
+from stride.office import audit
 from stride.web import ratelimit
 
 RECOVERY_CODES = 10
@@ -67,7 +67,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"next": _next(request), "error": ""}
     if request.method != "POST":
         return _page(request, "office/login.html", context)
-    if ratelimit.hit("signin-ip", signin_guard.network(ratelimit.client_ip(request)),
+    if ratelimit.hit("signin-ip", ratelimit.client_network(request),
                      limit=settings.STAFF_SIGNIN_LIMIT_PER_IP, window=3600):  # fmt: skip
         context["error"] = ("Too many sign-in attempts from this network. Please wait an "
                             "hour or ask the clinic admin.")  # fmt: skip

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -51,18 +50,6 @@ def username_key(request: HttpRequest | None, credentials: Any = None) -> str:
     name = _username(request, credentials).lower()
     digest = hmac.new(settings.SECRET_KEY.encode(), f"signin|{name}".encode(), hashlib.sha256)
     return f"user-{digest.hexdigest()[:24]}"
-
-
-def network(address: str) -> str:
-    """The address a limit counts: an IPv6 address by its /64 (one household or phone
-    has the whole /64), an IPv4 address as it is."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 def cool_off(request: HttpRequest | None = None) -> dt.timedelta:

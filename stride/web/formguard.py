@@ -40,9 +40,23 @@ def new_token() -> str:
     return signing.TimestampSigner(salt=SALT).sign(secrets.token_urlsafe(12))
 
 
+SESSION_FIELD = "session_check"
+SESSION_KEY = "stride_form_key"
+
+
+def bind_session(request: HttpRequest) -> None:
+    """Give a session just made a secret of its own, which the forms behind it carry
+    (``session_check``): a form token can be fetched from any page, this one cannot."""
+    request.session[SESSION_KEY] = secrets.token_urlsafe(16)
+
+
 def form_context(request: HttpRequest) -> dict[str, Any]:
-    """``form_token`` for every template; made only when a page uses it."""
-    return {FIELD: SimpleLazyObject(new_token)}
+    """``form_token`` and ``session_check`` for every template; each made only when a
+    page uses it (so a public page never reads the session)."""
+    return {
+        FIELD: SimpleLazyObject(new_token),
+        SESSION_FIELD: SimpleLazyObject(lambda: str(request.session.get(SESSION_KEY, ""))),
+    }
 
 
 def _same_site(request: HttpRequest) -> bool:
@@ -78,12 +92,27 @@ def refusal(request: HttpRequest) -> str | None:
     return None
 
 
-def public_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A view whose POSTs are checked here instead of by Django's CSRF cookie."""
+def _session_refusal(request: HttpRequest) -> str | None:
+    if getattr(request, "_dont_enforce_csrf_checks", False):  # Django's test client
+        return None
+    kept = str(request.session.get(SESSION_KEY, ""))
+    sent = request.POST.get(SESSION_FIELD, "")
+    return None if kept and secrets.compare_digest(kept, sent) else "session"
+
+
+def public_form(view: Callable[..., HttpResponse] | None = None, *, session: bool = False) -> Any:
+    """A view whose POSTs are checked here instead of by Django's CSRF cookie.
+    ``session=True`` (``@public_form(session=True)``), for forms behind a session made by
+    ``bind_session``: the POST must also carry that session's own secret."""
+    if view is None:
+        return lambda inner: public_form(inner, session=session)
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method == "POST" and refusal(request):
+        refused = request.method == "POST" and (
+            refusal(request) or (session and _session_refusal(request))
+        )
+        if refused:
             body = loader.render_to_string("403_form.html", {"message": MESSAGE},
                                            request=request)  # fmt: skip
             response = HttpResponse(body, status=403)

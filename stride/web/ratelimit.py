@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -28,6 +29,24 @@ def client_ip(request: HttpRequest) -> str:
     if len(chain) >= trusted:
         return chain[-trusted]
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def network(address: str) -> str:
+    """The address a limit counts: an IPv6 address by its /64 (one household or phone
+    has the whole /64, so counting single addresses would count nothing), an IPv4
+    address as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def client_network(request: HttpRequest) -> str:
+    """``network`` of ``client_ip``: what a per-address limit should count."""
+    return network(client_ip(request))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,13 @@ def form_token(html: str) -> str:
     return found.group(1)
 
 
+def form_fields(html: str) -> dict[str, str]:
+    """What a form behind the session carries: the form token and the session's secret."""
+    found = re.search(r'name="session_check" value="([^"]+)"', html)
+    assert found, "the form carries the session's own secret"
+    return {"form_token": form_token(html), "session_check": found.group(1)}
+
+
 def open_link(browser: Client, url: str) -> str:
     """Open the emailed link and press its button, as a patient does: the page's URL."""
     page = browser.get(path_of(url))
@@ -112,26 +119,38 @@ def test_the_page_moves_and_cancels_the_booking(booked):
     html = browser.get(url).content.decode()
     assert 'value="2026-06-03T11:00:00+01:00"' in html
     response = browser.post(url + "reschedule", {"start": "2026-06-03T11:00:00+01:00",
-                            "form_token": form_token(html)}, headers=SAME_SITE)  # fmt: skip
+                            **form_fields(html)}, headers=SAME_SITE)  # fmt: skip
     assert response.status_code == 303
     assert DiaryEntry.objects.get().start.isoformat() == "2026-06-03T10:00:00+00:00"
     after = browser.get(response["Location"])
     assert "has moved" in after.content.decode()
     assert not after.cookies
-    browser.post(url + "cancel", {"form_token": form_token(after.content.decode())},
-                 headers=SAME_SITE)  # fmt: skip
+    browser.post(url + "cancel", form_fields(after.content.decode()), headers=SAME_SITE)
     assert DiaryEntry.objects.get().status == "cancelled"
 
 
 def test_forms_on_the_page_refuse_a_post_from_elsewhere(booked):
     browser = Client(enforce_csrf_checks=True)
     url = open_link(browser, booked["manage_url"])
-    token = form_token(browser.get(url).content.decode())
-    cross = browser.post(url + "cancel", {"form_token": token},
-                         headers={"Sec-Fetch-Site": "cross-site"})  # fmt: skip
+    fields = form_fields(browser.get(url).content.decode())
+    cross = browser.post(url + "cancel", fields, headers={"Sec-Fetch-Site": "cross-site"})
     assert cross.status_code == 403
     assert browser.post(url + "cancel").status_code == 403  # no form token
+    # A form token anyone can fetch from a public page is not enough: the form must
+    # carry this session's own secret.
+    public = form_token(Client().get("/bookings/manage/AAA-AAA/").content.decode())
+    borrowed = browser.post(url + "cancel", {"form_token": public}, headers=SAME_SITE)
+    assert borrowed.status_code == 403
+    wrong = {**fields, "session_check": "x" * 22}
+    assert browser.post(url + "cancel", wrong, headers=SAME_SITE).status_code == 403
     assert DiaryEntry.objects.get().status == "confirmed"
+    assert browser.post(url + "cancel", fields, headers=SAME_SITE).status_code == 303
+    assert DiaryEntry.objects.get().status == "cancelled"
+
+
+def test_an_ended_session_says_so_on_the_way_back_in(booked):
+    page = Client().get(f"/bookings/manage/{booked['reference']}/", {"result": "signed_out"})
+    assert "this page closes after an hour" in page.content.decode()
 
 
 def test_an_unknown_result_code_in_the_address_says_nothing(booked):
@@ -189,12 +208,36 @@ def test_a_resend_with_bad_input_says_what_to_fix_and_sends_nothing(resend, book
     assert not mail.outbox
 
 
-def test_resends_are_rate_limited_per_booking(resend, booked):
+def test_a_booking_gets_at_most_three_links_an_hour_and_strangers_cannot_lock_it(resend, booked):
     mail.outbox.clear()
-    answers = [resend(booked["reference"], "ada@example.com").status_code
-               for _ in range(5)]  # fmt: skip
-    assert answers == [200, 200, 200, 429, 429]
+    for _ in range(10):  # a stranger's wrong guesses
+        assert resend(booked["reference"], "eve@example.com").status_code == 200
+    answers = [resend(booked["reference"], "ada@example.com").status_code for _ in range(5)]
+    assert answers == [200] * 5  # the same answer, but no more than three emails
     assert len(mail.outbox) == 3
+    for _ in range(5):
+        resend(booked["reference"], "eve@example.com")
+    assert resend(booked["reference"], "ada@example.com").status_code == 429  # the 21st
+
+
+def test_the_link_is_looked_up_and_sent_only_after_the_answer_has_gone(rf, booked):
+    from stride.booking import linkpages
+
+    request = rf.post("/bookings/manage/resend/",
+                      {"reference": booked["reference"], "email": "ada@example.com"})  # fmt: skip
+    request._dont_enforce_csrf_checks = True
+    response = linkpages.resend(request)
+    assert response.status_code == 200
+    assert not ExtraManageToken.objects.exists()  # nothing looked up or sent yet
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)  # as Django's test client does
+    try:
+        response.close()  # the server has sent it
+    finally:
+        request_finished.connect(close_old_connections)
+    assert ExtraManageToken.objects.count() == 1
 
 
 def test_a_cancelled_booking_gets_no_new_link(resend, booked):
