@@ -193,13 +193,14 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
     clinic = site_selectors.clinic_get()
     zone = selectors.clinic_zone()
     address = ", ".join(clinic.address_lines)
+    until = selectors.online_changes_until(entry=entry)
     return render(request, "booking/done.html", {
         "clinic": clinic, "entry": entry, "start": entry.start.astimezone(zone),
         "email": cast(Any, entry).details.email, "map_url": site_selectors.map_url(clinic=clinic),
         "links": calendar.web_links(title=calendar.title(entry=entry, clinic_name=clinic.name),
                                     start=entry.start, end=entry.end, location=address),
         "late_hours": selectors.rules_get().late_cancel_hours,
-        "change_until": selectors.online_changes_until(entry=entry).astimezone(zone),
+        "change_until": until.astimezone(zone), "change_online": clock.now() < until,
     })  # fmt: skip
 
 

@@ -200,11 +200,14 @@ def test_inside_the_window_the_email_says_to_call_instead(
     from stride.booking.models import BookingRules
 
     BookingRules.objects.update_or_create(pk=1, defaults={"late_cancel_hours": 72})
-    _book(client, django_capture_on_commit_callbacks)  # Wednesday 10am; now Monday 9:30am
+    booked = _book(client, django_capture_on_commit_callbacks)  # Wed 10am; now Mon 9:30am
     message = mail.outbox[0]
     assert "It is now too close to your appointment to change it online" in message.body
     assert "until" not in message.body.split("TO MOVE OR CANCEL")[1].split("--")[0]
     assert "too close to your appointment to change it online" in _html(message)
+    # The private link still shows the appointment (the page says to call to change it).
+    see = "See your appointment with this private link (please do not share it):\n"
+    assert see + booked["manage_url"] in message.body
 
 
 def test_a_moved_booking_points_to_the_manage_page_without_a_token(

@@ -130,6 +130,15 @@ def test_the_done_page_shows_the_email_used_the_late_change_rule_and_calendar_li
             assert private not in link
 
 
+def test_a_booking_inside_the_late_change_window_is_told_to_call(client):
+    from stride.booking.models import BookingRules
+
+    BookingRules.objects.update_or_create(pk=1, defaults={"late_cancel_hours": 48})
+    html = client.get(client.post(DETAILS, FORM)["Location"]).content.decode()
+    assert "Changes online close 48 hours before an appointment, so to move or cancel" in html
+    assert "online until" not in html
+
+
 def test_the_done_page_calendar_file_is_a_private_download_of_the_booking(client):
     from icalendar import Calendar  # type: ignore[import-untyped]
 
