@@ -1,7 +1,9 @@
 """Emails to patients: plain text and HTML, with the calendar file attached.
 
 Sent only after the booking's transaction commits, through Django's email backend
-(console or file in the demo, SMTP in production).
+(console or file in the demo, SMTP in production). Every email has the clinic's name
+at the top and its address, phone and map link at the foot (``email/base.html`` and
+``base.txt``); the HTML has inline styles only, no images, fonts or tracking.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from stride import clock
-from stride.booking import calendar
+from stride.booking import calendar, selectors
 from stride.booking.models import DiaryEntry
 from stride.booking.tokens import manage_page_url
 from stride.site import selectors as site_selectors
+from stride.site.models import Clinic
 from stride.web import hygiene
 
 
@@ -27,37 +31,64 @@ def _subject(kind: str, context: dict[str, Any]) -> str:
     return hygiene.one_line(render_to_string(f"booking/email/{kind}_subject.txt", context), 200)
 
 
-def _send(*, entry: DiaryEntry, kind: str, manage_url: str | None, cancel: bool) -> None:
+def clinic_context(clinic: Clinic) -> dict[str, Any]:
+    """What every email's header and footer show: the clinic, where it is, how to call."""
+    return {
+        "clinic": clinic, "map_url": site_selectors.map_url(clinic=clinic),
+        "site_url": settings.SITE_URL, "book_url": settings.SITE_URL + reverse("booking:start"),
+    }  # fmt: skip
+
+
+def appointment_context(entry: DiaryEntry, clinic: Clinic) -> dict[str, Any]:
+    """The appointment in the clinic's time, and until when it can be changed online."""
+    zone = ZoneInfo(clinic.time_zone)
+    until = selectors.online_changes_until(entry=entry)
+    assert entry.reference, "an appointment with a patient always has a reference"
+    return {
+        "entry": entry, "start": entry.start.astimezone(zone), "zone": zone.key,
+        "late_hours": selectors.rules_get().late_cancel_hours,
+        "change_until": until.astimezone(zone), "change_online": clock.now() < until,
+        "manage_page": manage_page_url(entry.reference),
+    }  # fmt: skip
+
+
+def render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, HTML) of one email; the context already has the clinic's part."""
+    return (
+        _subject(kind, context),
+        render_to_string(f"booking/email/{kind}.txt", context),
+        render_to_string(f"booking/email/{kind}.html", context),
+    )
+
+
+def _message(kind: str, to: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+    subject, text, html = render(kind, context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+        reply_to=[context["clinic"].email],
+    )  # fmt: skip
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def booking_context(entry: DiaryEntry, manage_url: str | None) -> dict[str, Any]:
     clinic = site_selectors.clinic_get()
     details = cast(Any, entry).details  # the reverse one-to-one, typed loosely
-    zone = clinic.time_zone
-    context = {
-        "clinic": clinic, "entry": entry, "details": details, "manage_url": manage_url,
-        "start": entry.start.astimezone(ZoneInfo(zone)), "zone": zone,
+    return {
+        **clinic_context(clinic), **appointment_context(entry, clinic),
+        "details": details, "manage_url": manage_url,
         # Typed by whoever booked, who may not be the address's owner: shown only on a
         # labelled line, never as the clinic's own words (not in the greeting or subject).
         "patient_name": hygiene.one_line(details.name),
     }  # fmt: skip
-    subject = _subject(kind, context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"booking/email/{kind}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[details.email],
-        reply_to=[clinic.email],
-    )
-    message.attach_alternative(render_to_string(f"booking/email/{kind}.html", context), "text/html")
-    assert entry.reference, "an appointment with a patient always has a reference"
-    data = calendar.ics(
-        entry=entry, clinic_name=clinic.name, clinic_email=clinic.email,
-        clinic_phone=clinic.phone, address=", ".join(clinic.address_lines),
-        # The address without the private token: calendars are shared with family and work.
-        manage_address=manage_page_url(entry.reference),
-        patient_name=hygiene.one_line(details.name), patient_email=details.email,
-        stamp=clock.now(), cancel=cancel,
-    )  # fmt: skip
+
+
+def _send(*, entry: DiaryEntry, kind: str, manage_url: str | None, cancel: bool) -> None:
+    context = booking_context(entry, manage_url)
+    message = _message(kind, context["details"].email, context)
     method = "CANCEL" if cancel else "REQUEST"
-    message.attach("appointment.ics", data, f"text/calendar; method={method}; charset=utf-8")
+    message.attach("appointment.ics", calendar.for_entry(entry, cancel=cancel),
+                   f"text/calendar; method={method}; charset=utf-8")  # fmt: skip
     message.send()
 
 
@@ -92,29 +123,19 @@ def send_cancelled(*, entry: DiaryEntry) -> None:
 
 def send_manage_link(*, entry: DiaryEntry, manage_url: str) -> None:
     """The manage link again, to the booking's own address (no calendar file)."""
-    zone = ZoneInfo(site_selectors.clinic_get().time_zone)
     details = cast(Any, entry).details
-    send_message(kind="manage_link", to=details.email, context={
-        "entry": entry, "manage_url": manage_url, "start": entry.start.astimezone(zone),
-    })  # fmt: skip
+
+    def send() -> None:
+        _message("manage_link", details.email, booking_context(entry, manage_url)).send()
+
+    transaction.on_commit(send, robust=True)
 
 
 def send_message(*, kind: str, to: str, context: dict[str, Any]) -> None:
     """A plain and HTML email with no calendar file (the waitlist's), after commit."""
 
     def send() -> None:
-        clinic = site_selectors.clinic_get()
-        full = {"clinic": clinic, **context}
-        subject = _subject(kind, full)
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string(f"booking/email/{kind}.txt", full),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[to],
-            reply_to=[clinic.email],
-        )
-        message.attach_alternative(render_to_string(f"booking/email/{kind}.html", full),
-                                   "text/html")  # fmt: skip
-        message.send()
+        full = {**clinic_context(site_selectors.clinic_get()), **context}
+        _message(kind, to, full).send()
 
     transaction.on_commit(send, robust=True)

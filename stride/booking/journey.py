@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -19,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stride import clock
-from stride.booking import handoff, policy, selectors, signals, validation
+from stride.booking import calendar, handoff, policy, selectors, signals, validation
 from stride.booking.models import DiaryEntry, Service
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
@@ -175,14 +176,40 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("booking:done", args=[booked.entry.reference]))
 
 
+def _booked(request: HttpRequest, reference: str) -> DiaryEntry:
+    """A booking this browser's session has just made: only its maker sees the done page
+    and its calendar file (they show the email address given)."""
+    if reference not in request.session.get(DONE_KEY, {}).values():
+        raise Http404("no such booking")
+    return DiaryEntry.objects.select_related("service", "practitioner", "details").get(
+        reference=reference
+    )
+
+
 @never_cache
 @require_safe
 def done(request: HttpRequest, reference: str) -> HttpResponse:
-    if reference not in request.session.get(DONE_KEY, {}).values():
-        raise Http404("no such booking")
-    entry = DiaryEntry.objects.select_related("service", "practitioner").get(reference=reference)
+    entry = _booked(request, reference)
+    clinic = site_selectors.clinic_get()
     zone = selectors.clinic_zone()
+    address = ", ".join(clinic.address_lines)
+    until = selectors.online_changes_until(entry=entry)
     return render(request, "booking/done.html", {
-        "clinic": site_selectors.clinic_get(), "entry": entry,
-        "start": entry.start.astimezone(zone),
+        "clinic": clinic, "entry": entry, "start": entry.start.astimezone(zone),
+        "email": cast(Any, entry).details.email, "map_url": site_selectors.map_url(clinic=clinic),
+        "links": calendar.web_links(title=calendar.title(entry=entry, clinic_name=clinic.name),
+                                    start=entry.start, end=entry.end, location=address),
+        "late_hours": selectors.rules_get().late_cancel_hours,
+        "change_until": until.astimezone(zone), "change_online": clock.now() < until,
     })  # fmt: skip
+
+
+@require_safe
+def done_calendar(request: HttpRequest, reference: str) -> HttpResponse:
+    """The confirmation page's calendar file: the email's, as an event to keep."""
+    entry = _booked(request, reference)
+    response = HttpResponse(calendar.for_entry(entry, publish=True),
+                            content_type="text/calendar; charset=utf-8")  # fmt: skip
+    response["Content-Disposition"] = "attachment; filename=appointment.ics"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -43,6 +43,12 @@ def rules_get() -> BookingRules:
     return BookingRules.objects.get_or_create(pk=1)[0]
 
 
+def online_changes_until(*, entry: DiaryEntry) -> dt.datetime:
+    """The last moment a patient may move or cancel online: the start less the clinic's
+    late-cancellation window. After it they phone; staff may still change it."""
+    return entry.start - dt.timedelta(hours=rules_get().late_cancel_hours)
+
+
 def on_grid(*, service: Service, start: dt.datetime, practitioner: Practitioner | None) -> bool:
     """Whether ``start`` is a working period's start plus whole slot steps, in wall time.
 

@@ -305,8 +305,7 @@ class LateCancellation(Exception):
 
 
 def _late(entry: DiaryEntry, now: dt.datetime) -> bool:
-    hours = selectors.rules_get().late_cancel_hours
-    return now >= entry.start - dt.timedelta(hours=hours)
+    return now >= selectors.online_changes_until(entry=entry)
 
 
 def can_change(entry: DiaryEntry) -> bool:

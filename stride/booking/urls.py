@@ -6,6 +6,7 @@ app_name = "booking"
 urlpatterns = [
     path("book/", journey.start, name="start"),
     path("book/done/<str:reference>/", journey.done, name="done"),
+    path("book/done/<str:reference>/appointment.ics", journey.done_calendar, name="done_calendar"),
     path("book/<slug:slug>/", journey.times, name="times"),
     path("book/<slug:slug>/details/", journey.details, name="details"),
     path("book/<slug:slug>/waitlist/", waitlist_views.join, name="waitlist_join"),

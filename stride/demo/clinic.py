@@ -29,14 +29,15 @@ CLINIC = {
     "tagline": "Podiatry for sore feet, painful ankles and everything in between, in Kentish Town.",
     "treats": "\n".join(
         [
-            "Heel pain and plantar fasciitis",
-            "Ankle sprains and ankle impingement",
-            "Achilles tendon pain",
-            "Morton's neuroma and forefoot pain",
-            "Ingrown, thick and fungal toenails",
-            "Bunions and stiff big toes",
-            "Verrucas, corns and hard skin",
-            "Children's foot and heel pain",
+            # After "|": the condition article the line links to on the home page.
+            "Heel pain and plantar fasciitis | plantar-fasciitis",
+            "Ankle sprains and ankle impingement | ankle-sprain",
+            "Achilles tendon pain | achilles-tendinopathy",
+            "Morton's neuroma and forefoot pain | mortons-neuroma",
+            "Ingrown, thick and fungal toenails | ingrown-toenail",
+            "Bunions and stiff big toes | hallux-valgus",
+            "Verrucas, corns and hard skin | verruca",
+            "Children's foot and heel pain | severs-disease",
         ]
     ),
     "phone": "020 7946 0321",

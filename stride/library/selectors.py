@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from stride import knowledge
@@ -35,6 +36,22 @@ def article_by_slug(*, slug: str) -> Article:
     return get_object_or_404(
         _public().prefetch_related("renditions").filter(condition=""), slug=slug
     )
+
+
+def article_urls(*, slugs: Iterable[str]) -> dict[str, str]:
+    """The address of the published article each slug names, as its condition or, failing
+    that, its own slug; slugs that name none are left out."""
+    wanted = set(slugs)
+    found: dict[str, str] = {}
+    articles = Article.objects.published().filter(Q(condition__in=wanted) | Q(slug__in=wanted))
+    by_condition = sorted(
+        articles.only("slug", "condition"), key=lambda a: a.condition not in wanted
+    )
+    for article in by_condition:
+        for key in (article.condition, article.slug):
+            if key in wanted:
+                found.setdefault(key, article.get_absolute_url())
+    return found
 
 
 def articles_by_region(*, region: str | None = None) -> list[RegionGroup]:

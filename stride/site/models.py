@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 
 
 def validate_time_zone(value: str) -> None:
@@ -27,7 +28,11 @@ class Clinic(models.Model):
         max_length=200, blank=True, help_text="One line under the name on the home page."
     )
     treats = models.TextField(
-        blank=True, help_text="What the clinic treats, one item a line, shown on the home page."
+        blank=True,
+        help_text="What the clinic treats, one item a line, shown on the home page. To link a "
+        "line to its condition article, end it with | and the article's condition or slug "
+        "(Bunions and stiff big toes | hallux-valgus); a line that is itself an article's "
+        "name (Plantar fasciitis) links on its own.",
     )
     phone = models.CharField(max_length=40, help_text="As patients should dial it.")
     email = models.EmailField()
@@ -80,7 +85,18 @@ class Clinic(models.Model):
 
     @property
     def treats_list(self) -> list[str]:
-        return [line.strip() for line in self.treats.splitlines() if line.strip()]
+        return [words for words, _ in self.treat_lines]
+
+    @property
+    def treat_lines(self) -> list[tuple[str, str]]:
+        """(words shown, the article slug or condition they name) for each line: the part
+        after ``|``, or else the words themselves as a slug."""
+        lines = []
+        for line in self.treats.splitlines():
+            words, _, named = line.partition("|")
+            if words.strip():
+                lines.append((words.strip(), slugify(named.strip() or words)))
+        return lines
 
 
 class OpeningHours(models.Model):

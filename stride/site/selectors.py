@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import quote_plus
 
 from django.db.models import Prefetch, QuerySet
 
 from stride import clock
 from stride.core import hours
+from stride.site import signals
 from stride.site.models import Clinic, OpeningHours, PhotoRendition, Practitioner
 
 
@@ -26,6 +28,18 @@ def map_url(*, clinic: Clinic) -> str:
         return clinic.map_url
     query = quote_plus(", ".join(clinic.address_lines))
     return f"https://www.openstreetmap.org/search?query={query}"
+
+
+def treats_linked(*, clinic: Clinic) -> list[tuple[str, str | None]]:
+    """The home page's "What we treat": (words, address of its article or None)."""
+    lines = clinic.treat_lines
+    if not lines:
+        return []
+    found: dict[str, str] = {}
+    answers = signals.pages_for_treats.send(sender=Clinic, slugs=[slug for _, slug in lines])
+    for _, pages in answers:
+        found.update(cast(dict[str, str], pages))
+    return [(words, found.get(slug)) for words, slug in lines]
 
 
 def practitioners_public() -> QuerySet[Practitioner]:

@@ -1,5 +1,6 @@
-"""After ``migrate``, make the database cache table if the cache uses one; and raise
-the content version whenever something a public page shows changes."""
+"""After ``migrate``, make the database cache table if the cache uses one; raise the
+content version whenever something a public page shows changes; and ask the apps above
+for the pages the home page links to."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models.signals import post_delete, post_migrate, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from stride.site import pagecache
+
+# Sent by the home page with ``slugs``, what its "What we treat" lines name; a receiver
+# answers ``{slug: address}`` for those it has a page for (the library, its published
+# articles). The site sits below the library and never imports it.
+pages_for_treats = Signal()
 
 # Models whose rows appear on public pages.
 PUBLIC_MODELS = (

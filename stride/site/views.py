@@ -31,7 +31,9 @@ def _page(
 @require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    return _page(request, "site/home.html", practitioners=selectors.practitioners_public())
+    clinic = selectors.clinic_get()
+    return _page(request, "site/home.html", clinic, treats=selectors.treats_linked(clinic=clinic),
+                 practitioners=selectors.practitioners_public())  # fmt: skip
 
 
 @require_safe

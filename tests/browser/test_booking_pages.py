@@ -2,11 +2,19 @@
 
 import datetime as dt
 import json
+import os
+from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
 from django.test import Client
+from icalendar import Calendar  # type: ignore[import-untyped]
 
 from stride import clock
+from stride.booking.models import DiaryEntry
+
+AXE = {"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}
+ARTIFACTS = Path(os.environ.get("STRIDE_ARTIFACTS", "var/artifacts")) / "booking"
 
 BODY = {
     "service": "follow-up", "practitioner": "tomasz-nowak",
@@ -96,4 +104,84 @@ def test_the_booking_pages_pass_axe(page, site):
     page.get_by_role("alert").wait_for()
     results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
     assert results.violations_count == 0, results.generate_report()
+    page.watch.assert_clean()
+
+
+def _book_on_the_website(page, site) -> DiaryEntry:
+    page.goto(site.url + "/book/follow-up/")
+    page.locator(".times a").last.click()  # days ahead: still open to changes online
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("UK phone number").fill("07700 900123")
+    page.get_by_label("Date of birth").fill("1990-12-10")
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Book this appointment").click()
+    page.get_by_role("heading", name="Your appointment is booked").wait_for()
+    return DiaryEntry.objects.get(kind="appointment")
+
+
+def _keep(page, name: str, width: int) -> None:
+    """No sideways scrolling at this width, and a screenshot kept for review."""
+    page.set_viewport_size({"width": width, "height": 800})
+    wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not wide, f"{name} scrolls sideways at {width}px"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+
+
+def test_the_confirmation_page_adds_the_appointment_to_a_calendar(page, site):
+    entry = _book_on_the_website(page, site)
+    results = Axe().run(page, options=AXE)
+    assert results.violations_count == 0, results.generate_report()
+    assert "ada@example.com" in page.locator("main .lede").inner_text()
+    assert "move or cancel online until" in page.locator("main").inner_text()
+    assert page.get_by_role("heading", name="Add it to your calendar").is_visible()
+    for name, site_address in (("Google Calendar", "https://calendar.google.com/"),
+                               ("Outlook.com", "https://outlook.live.com/")):  # fmt: skip
+        link = page.get_by_role("link", name=name)
+        assert (link.get_attribute("href") or "").startswith(site_address)
+        assert link.get_attribute("rel") == "noopener noreferrer"
+    _keep(page, "done", 1280)
+    _keep(page, "done", 360)
+    with page.expect_download() as started:
+        page.get_by_role("link", name="Calendar file (.ics)").click()
+    download = started.value
+    assert download.suggested_filename == "appointment.ics"
+    event = next(iter(Calendar.from_ical(Path(download.path()).read_bytes()).walk("VEVENT")))
+    assert event["dtstart"].dt == entry.start
+    assert str(event["uid"]) == entry.calendar_uid
+    page.watch.assert_clean()  # nothing was asked of Google or Outlook
+
+
+def test_the_confirmation_email_reads_on_a_phone_and_fetches_nothing(browser, site, page):
+    _book_on_the_website(page, site)
+    (message,) = [m for m in mail.outbox if m.subject.startswith("Your appointment at")]
+    html = message.alternatives[0][0]  # type: ignore[attr-defined]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "confirmation-email.html").write_text(html, encoding="utf-8")
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    reader = context.new_page()
+    fetched: list[str] = []
+    reader.on("request", lambda request: fetched.append(request.url))
+    reader.set_content(html)
+    assert fetched == [], "an email that fetches something tells the sender it was read"
+    assert reader.get_by_role("heading", name="Your appointment is booked").is_visible()
+    results = Axe().run(reader, options=AXE)
+    assert results.violations_count == 0, results.generate_report()
+    wide = reader.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not wide, "the email scrolls sideways on a phone"
+    reader.screenshot(path=str(ARTIFACTS / "confirmation-email-360.png"), full_page=True)
+    context.close()
+
+
+def test_the_home_page_links_what_we_treat_to_the_articles(page, site):
+    page.goto(site.url + "/")
+    results = Axe().run(page, options=AXE)
+    assert results.violations_count == 0, results.generate_report()
+    treats = page.get_by_role("region", name="What we treat")
+    assert treats.get_by_role("link").count() == 8
+    _keep(page, "home", 1280)
+    _keep(page, "home", 360)
+    treats.get_by_role("link", name="Bunions and stiff big toes").click()
+    page.get_by_role("heading", level=1, name="Bunion (hallux valgus)").wait_for()
     page.watch.assert_clean()

@@ -122,10 +122,141 @@ def test_the_name_typed_is_never_the_clinic_s_words_and_subjects_are_plain_text(
     assert first.subject.startswith("Your appointment at Larkfield Foot & Ankle Clinic:")
     assert "&amp;" not in first.subject
     for message in (first, cancelled):
-        assert message.body.startswith("Hello,\n")
+        # The clinic's name heads the email; the greeting is the clinic's words alone.
+        header = "Larkfield Foot & Ankle Clinic\n=============================\n\n"
+        assert message.body.startswith(header + "Hello,\n")
+        assert "Ada" not in message.subject and "Lovelace" not in message.subject
         assert "\nURGENT" not in message.body and "\u202e" not in message.body
         html = message.alternatives[0][0]  # type: ignore[attr-defined]
         assert "<p>Hello,</p>" in html and "\u202e" not in html
     assert "Name given when booking: Ada Lovelace" in first.body
     _, event = _event(cancelled)
     assert "\n" not in str(event["attendee"].params.get("CN", ""))
+
+
+BRING = ["A list of the medicines you take (a repeat prescription slip is fine)",
+         "The shoes you wear most days, and any insoles or orthotics you use",
+         "Any scans, X-ray reports or letters about your feet or legs",
+         "Shorts or loose trousers that roll up above the knee"]  # fmt: skip
+MAP = ("https://www.openstreetmap.org/search?query="
+       "14+Larkfield+Mews%2C+Kentish+Town%2C+London%2C+NW5+1XY")  # fmt: skip
+
+
+def _html(message) -> str:
+    return message.alternatives[0][0]
+
+
+def test_the_confirmation_looks_like_the_clinic_with_the_time_in_words_and_a_map(
+    client, django_capture_on_commit_callbacks
+):
+    _book(client, django_capture_on_commit_callbacks)
+    message = mail.outbox[0]
+    html = _html(message)
+    assert message.body.startswith("Larkfield Foot & Ankle Clinic\n====")
+    assert ">Larkfield Foot &amp; Ankle Clinic</div>" in html  # the header band
+    assert "When: Wednesday 3 June 2026 at 10am (UK time)" in message.body
+    assert "<strong>Wednesday 3 June 2026 at 10am</strong> (UK time)" in html
+    assert "Where: 14 Larkfield Mews, Kentish Town, London, NW5 1XY\nMap: " + MAP in message.body
+    # The map link is shown as what it is: its address is the link's text.
+    link = f'<a href="{MAP}" style="color: #0b5a7a; word-break: break-all;">{MAP}</a>'
+    assert link in html.replace("&amp;", "&")
+    assert message.body.count(MAP) == 1, "once, not again in the footer"
+
+
+def test_the_confirmation_says_what_to_bring_in_both_parts(
+    client, django_capture_on_commit_callbacks
+):
+    _book(client, django_capture_on_commit_callbacks)
+    message = mail.outbox[0]
+    assert "WHAT TO BRING\n" + "".join(f"- {item}\n" for item in BRING) in message.body
+    html = _html(message)
+    assert ">What to bring</h2>" in html
+    for item in BRING:
+        assert f'<li style="margin: 0 0 4px;">{item}</li>' in html
+
+
+def test_the_confirmation_gives_the_late_change_rule_and_the_clinics_window(
+    client, django_capture_on_commit_callbacks
+):
+    from stride.booking.models import BookingRules
+
+    BookingRules.objects.update_or_create(pk=1, defaults={"late_cancel_hours": 48})
+    booked = _book(client, django_capture_on_commit_callbacks)
+    message = mail.outbox[0]
+    rule = ("You can move or cancel online until 10am on Monday 1 June (48 hours before your "
+            "appointment). After that, please call us on 020 7946 0321.")  # fmt: skip
+    assert rule in message.body
+    assert rule.replace("020 7946 0321", "") in _html(message).replace(
+        '<a href="tel:02079460321" style="color: #0b5a7a;">020 7946 0321</a>', ""
+    )
+    assert f"with this private link (please do not share it):\n{booked['manage_url']}" in (
+        message.body
+    )
+
+
+def test_inside_the_window_the_email_says_to_call_instead(
+    client, django_capture_on_commit_callbacks
+):
+    from stride.booking.models import BookingRules
+
+    BookingRules.objects.update_or_create(pk=1, defaults={"late_cancel_hours": 72})
+    booked = _book(client, django_capture_on_commit_callbacks)  # Wed 10am; now Mon 9:30am
+    message = mail.outbox[0]
+    assert "It is now too close to your appointment to change it online" in message.body
+    assert "until" not in message.body.split("TO MOVE OR CANCEL")[1].split("--")[0]
+    assert "too close to your appointment to change it online" in _html(message)
+    # The private link still shows the appointment (the page says to call to change it).
+    see = "See your appointment with this private link (please do not share it):\n"
+    assert see + booked["manage_url"] in message.body
+
+
+def test_a_moved_booking_points_to_the_manage_page_without_a_token(
+    client, django_capture_on_commit_callbacks
+):
+    booked = _book(client, django_capture_on_commit_callbacks)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {booked['manage_token']}"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/bookings/{booked['reference']}/reschedule",
+                    data=json.dumps({"start": "2026-06-03T11:00:00+01:00"}),
+                    content_type="application/json", **auth)  # fmt: skip
+    moved = mail.outbox[1]
+    assert "When: Wednesday 3 June 2026 at 11am (UK time)" in moved.body
+    assert f"/bookings/manage/{booked['reference']}/\n" in moved.body
+    assert "token" not in moved.body and "token" not in _html(moved)
+    assert "WHAT TO BRING" in moved.body
+
+
+def test_no_email_greets_or_names_the_patient_outside_its_labelled_line(
+    client, django_capture_on_commit_callbacks
+):
+    booked = _book(client, django_capture_on_commit_callbacks)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {booked['manage_token']}"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/bookings/manage/resend/", {"reference": booked["reference"],
+                                                 "email": "ada@example.com"})  # fmt: skip
+        client.post(f"/api/bookings/{booked['reference']}/cancel", **auth)
+    kinds = [m.subject.split(":")[0] for m in mail.outbox]
+    assert kinds == [
+        "Your appointment at Larkfield Foot & Ankle Clinic",
+        f"Your link to appointment {booked['reference']}",
+        "Appointment cancelled",
+    ]
+    for message in mail.outbox:
+        assert "Ada" not in message.subject and "Lovelace" not in message.subject
+        lines = [line for line in message.body.splitlines() if "Ada" in line]
+        assert lines in ([], ["Name given when booking: Ada Lovelace"])
+        assert "\nHello,\n" in message.body
+
+
+def test_the_html_fetches_nothing_and_links_only_to_the_clinic(
+    client, django_capture_on_commit_callbacks
+):
+    import re
+
+    booked = _book(client, django_capture_on_commit_callbacks)
+    html = _html(mail.outbox[0])
+    for fetched in ("<img", "<link", "<script", "url(", "@import", "<style", "<table"):
+        assert fetched not in html.lower()
+    links = set(re.findall(r'href="([^"]+)"', html.replace("&amp;", "&")))
+    assert links == {MAP, booked["manage_url"], "tel:02079460321",
+                     "mailto:hello@larkfield-clinic.example"}  # fmt: skip

@@ -107,3 +107,56 @@ def test_a_taken_time_reads_the_same_on_the_web_form_whatever_the_email(client):
     assert at_cap.status_code == fresh.status_code == 409
     assert "that time has just gone" in at_cap.content.decode()
     assert "call us on" not in at_cap.content.decode()
+
+
+def test_the_done_page_shows_the_email_used_the_late_change_rule_and_calendar_links(client):
+    html = client.get(client.post(DETAILS, FORM)["Location"]).content.decode()
+    assert "We have emailed your confirmation to <strong" in html
+    assert "ada@example.com" in html
+    # 24 hours before 10am on Tuesday 2 June, in words.
+    assert "move or cancel online until 10am on Monday 1 June (24 hours before" in html
+    reference = DiaryEntry.objects.get().reference
+    assert f'href="/book/done/{reference}/appointment.ics"' in html
+    links = re.findall(r'<a class="button button-secondary" href="(https://[^"]+)"'
+                       r' target="_blank" rel="noopener noreferrer">', html)  # fmt: skip
+    assert [link.split("?")[0] for link in links] == [
+        "https://calendar.google.com/calendar/render",
+        "https://outlook.live.com/calendar/0/deeplink/compose",
+    ]
+    for link in links:  # the time and the clinic; nothing about the patient
+        assert "20260602T090000Z" in link or "2026-06-02T09%3A00%3A00Z" in link
+        assert "Larkfield" in link and "Kentish%20Town" in link
+        for private in ("Ada", "Lovelace", "ada%40example.com", "example.com", reference):
+            assert private not in link
+
+
+def test_a_booking_inside_the_late_change_window_is_told_to_call(client):
+    from stride.booking.models import BookingRules
+
+    BookingRules.objects.update_or_create(pk=1, defaults={"late_cancel_hours": 48})
+    html = client.get(client.post(DETAILS, FORM)["Location"]).content.decode()
+    assert "Changes online close 48 hours before an appointment, so to move or cancel" in html
+    assert "online until" not in html
+
+
+def test_the_done_page_calendar_file_is_a_private_download_of_the_booking(client):
+    from icalendar import Calendar  # type: ignore[import-untyped]
+
+    location = client.post(DETAILS, FORM)["Location"]
+    response = client.get(location + "appointment.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == "attachment; filename=appointment.ics"
+    assert response["Cache-Control"] == "no-store"
+    cal = Calendar.from_ical(response.content)
+    event = next(iter(cal.walk("VEVENT")))
+    entry = DiaryEntry.objects.get()
+    assert str(cal["method"]) == "PUBLISH"  # an event to keep, not an invitation to answer
+    assert str(event["uid"]) == entry.calendar_uid  # the email's event, not a second one
+    assert event["dtstart"].dt.isoformat() == "2026-06-02T09:00:00+00:00"  # 10am BST
+    assert str(event["summary"]) == "Follow-up appointment at Larkfield Foot & Ankle Clinic"
+    assert "ATTENDEE" not in response.content.decode()
+    from django.test import Client
+
+    assert Client().get(location + "appointment.ics").status_code == 404
+    assert client.post(location + "appointment.ics").status_code == 405

@@ -177,8 +177,61 @@ def test_absolute_urls_come_from_site_url_not_the_host_header(client):
     assert f'<link rel="canonical" href="{settings.SITE_URL}/contact/">' in html
 
 
-@pytest.mark.parametrize("path", ["/", "/practitioners/", "/practitioners/amara-okafor/"])
-def test_pages_read_the_clinic_once(client, django_assert_num_queries, path):
-    # clinic, opening hours, practitioners, and their registrations and renditions.
-    with django_assert_num_queries(5):
+@pytest.mark.parametrize(
+    ("path", "queries"), [("/", 6), ("/practitioners/", 5), ("/practitioners/amara-okafor/", 5)]
+)
+def test_pages_read_the_clinic_once(client, django_assert_num_queries, path, queries):
+    # clinic, opening hours, practitioners, and their registrations and renditions; the
+    # home page also reads the articles its "What we treat" lines link to, in one query.
+    with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def _treats(html: str) -> list[str]:
+    section = html.split('<h2 id="treats-title">What we treat</h2>')[1].split("</ul>")[0]
+    return re.findall(r"<li>(.*?)</li>", section)
+
+
+def test_what_we_treat_links_each_line_to_its_published_article(client):
+    assert _treats(client.get("/").content.decode()) == [
+        '<a href="/conditions/plantar-fasciitis/">Heel pain and plantar fasciitis</a>',
+        '<a href="/conditions/ankle-sprain/">Ankle sprains and ankle impingement</a>',
+        '<a href="/conditions/achilles-tendinopathy/">Achilles tendon pain</a>',
+        '<a href="/conditions/mortons-neuroma/">Morton&#x27;s neuroma and forefoot pain</a>',
+        '<a href="/conditions/ingrown-toenail/">Ingrown, thick and fungal toenails</a>',
+        '<a href="/conditions/hallux-valgus/">Bunions and stiff big toes</a>',
+        '<a href="/conditions/verruca/">Verrucas, corns and hard skin</a>',
+        '<a href="/conditions/severs-disease/">Children&#x27;s foot and heel pain</a>',
+    ]
+
+
+def test_what_we_treat_matches_by_name_or_slug_and_leaves_the_rest_plain(client):
+    from django.apps import apps
+
+    from stride.site.models import Clinic
+
+    Article = apps.get_model("library", "Article")  # the app above, read without importing it
+    Article.objects.filter(condition="verruca").update(status="draft")
+    Article.objects.filter(condition="gout").update(condition="", slug="gout-explained")
+    Clinic.objects.update(treats="\n".join([
+        "Plantar fasciitis",  # its own words name the condition
+        "Verrucas | verruca",  # a draft: no page to link to yet
+        "Gout and hot, swollen joints | gout-explained",  # an article with no condition
+        "Nail cutting for older people",  # no article
+        "Sore feet | <script>",  # a bad name is only a name that matches nothing
+        "  ",
+    ]))  # fmt: skip
+    assert _treats(client.get("/").content.decode()) == [
+        '<a href="/conditions/plantar-fasciitis/">Plantar fasciitis</a>',
+        "Verrucas",
+        '<a href="/articles/gout-explained/">Gout and hot, swollen joints</a>',
+        "Nail cutting for older people",
+        "Sore feet",
+    ]
+
+
+def test_a_clinic_that_lists_nothing_shows_no_what_we_treat(client):
+    from stride.site.models import Clinic
+
+    Clinic.objects.update(treats="")
+    assert "What we treat" not in client.get("/").content.decode()
