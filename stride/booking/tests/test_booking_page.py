@@ -168,6 +168,8 @@ def test_the_details_page_names_who_whoever_is_free_first_is(client):
     assert "If someone else books Amara Okafor before you finish" in html
     assert 'name="expected" value="amara-okafor"' in html
     assert 'name="practitioner" value="any"' in html  # the write chooses again
+    back = 'href="/book/initial-assessment/?practitioner=any&amp;day=2026-06-03">Choose a different'
+    assert back in html
 
 
 def _book(client, practitioner: str, start: str, email: str) -> None:
