@@ -1,6 +1,7 @@
 """Booking on the website, with no JavaScript: service, time, details, done.
 
-Each step is a plain page; the slot picker is days as headings and times as links.
+Each step is a plain page; the slot picker is a month of days and the chosen day's
+times, all links (``stride.booking.picker``), which htmx swaps in place when it can.
 The form posts once: a hidden submission id makes a double click or a retried post
 land on the same booking. A hidden field that people never see catches form robots.
 """
