@@ -1,6 +1,7 @@
 """Booking on the website, with no JavaScript: service, time, details, done.
 
-Each step is a plain page; the slot picker is days as headings and times as links.
+Each step is a plain page; the slot picker is a month of days and the chosen day's
+times, all links (``stride.booking.picker``), which htmx swaps in place when it can.
 The form posts once: a hidden submission id makes a double click or a retried post
 land on the same booking. A hidden field that people never see catches form robots.
 """
@@ -10,17 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from stride import clock
-from stride.booking import calendar, handoff, policy, selectors, signals, validation
+from stride.booking import calendar, handoff, picker, policy, selectors, signals, validation
 from stride.booking.models import DiaryEntry, Service
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
@@ -69,44 +72,36 @@ JOURNEY_WORDS = {
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def times(request: HttpRequest, slug: str) -> HttpResponse:
-    """The slot picker. Posted from the self-assessment, it carries the signed hand-off
-    along as a form field: the times are then buttons in one form, not links."""
+    """The slot picker: a month of days and the chosen day's times, all links. Posted
+    from the self-assessment, it carries the signed hand-off along as a form field: the
+    days and times are then buttons in one form, not links. Asked by htmx (a day or a
+    month chosen with JavaScript on), it answers with the picker alone."""
     service = online_service(slug)
     source = request.POST if request.method == "POST" else request.GET
     person = service_practitioner(service, source.get("practitioner"))
+    choice = person.slug if person else "any"
     zone = selectors.clinic_zone()
-    today = clock.now().astimezone(zone).date()
-    try:
-        week = dt.date.fromisoformat(source.get("week", ""))
-    except ValueError:
-        week = today
-    horizon = today + dt.timedelta(days=selectors.rules_get().horizon_days)
-    week = min(max(week, today), horizon)
-    week = week - dt.timedelta(days=week.weekday())  # from Monday
+    today = clock.today(zone.key)
     carried = handoff.loads(source.get("handoff", ""))
-    today_only = bool(carried and carried.same_day)
-    first, last = max(week, today), week + dt.timedelta(days=6)
-    if today_only:  # urgent: today or not at all
-        week, first, last = today, today, today
-    found = selectors.slots_available(
-        service=service, first_day=first, last_day=last, practitioner=person
-    )
-    days: dict[dt.date, list[tuple[dt.datetime, str]]] = {}
-    for slot in found:
-        local = slot.start.astimezone(zone)
-        days.setdefault(local.date(), []).append((local, slot.practitioner))
-    previous = week - dt.timedelta(days=7)
-    following = week + dt.timedelta(days=7)
-    return render(request, "booking/times.html", {
+    today_only = bool(carried and carried.same_day)  # urgent: today or not at all
+    last = today if today_only else today + dt.timedelta(days=selectors.rules_get().horizon_days)
+    shown = picker.build(
+        service=service, practitioner=person, asked=picker.Asked.read(source), today=today,
+        last=last, zone=zone, mode="pick" if carried else "link",
+        link=lambda name, value: "?" + urlencode({"practitioner": choice, name: value}),
+    )  # fmt: skip
+    context = {
         "clinic": site_selectors.clinic_get(), "service": service, "person": person,
-        "people": service.practitioners.filter(is_active=True),
-        "days": sorted(days.items()), "week": week, "zone": zone.key,
-        "previous": previous if previous + dt.timedelta(days=6) >= today and not today_only
-        else None,
-        "following": following if following <= horizon and not today_only else None,
-        "choice": source.get("practitioner") or "any",
-        "handoff": source.get("handoff", "") if carried else "", "today_only": today_only,
-    })  # fmt: skip
+        "people": service.practitioners.filter(is_active=True), "picker": shown,
+        "zone": zone.key, "choice": choice, "today_only": today_only,
+        "horizon_weeks": (last - today).days // 7,
+        "handoff": source.get("handoff", "") if carried else "",
+    }  # fmt: skip
+    partial = request.headers.get("HX-Request") == "true"
+    response = render(request, "booking/_picker.html" if partial else "booking/times.html",
+                      context)  # fmt: skip
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @public_form
@@ -131,13 +126,20 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("urgent: today only")  # the picker offered only today's times
     context = {
         "clinic": site_selectors.clinic_get(), "service": service, "start": start,
-        "person": person, "practitioner": source.get("practitioner") or "any",
+        "person": person, "practitioner": person.slug if person else "any",
         "submission": source.get("submission") or secrets.token_urlsafe(16),
         "values": source, "errors": {}, "carried": carried,
         "handoff": source.get("handoff", "") if carried else "",
     }  # fmt: skip
+
+    def page(status: int = 200) -> HttpResponse:
+        if person is None:  # "whoever is free first": who that is now (the write chooses again)
+            context["expected"] = policy.practitioner_for_any(service=service, start=start)
+            context["gone"] = context.get("gone") or context["expected"] is None
+        return render(request, "booking/details.html", context, status=status)
+
     if request.method != "POST" or "pick" in request.POST:
-        return render(request, "booking/details.html", context)
+        return page()
     submission = request.POST.get("submission", "")
     done = request.session.get(DONE_KEY, {})
     if submission and submission in done:  # a double click or a retried post
@@ -147,7 +149,7 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     if ratelimit.hit("booking-ip", ratelimit.client_ip(request),
                      limit=settings.BOOKING_LIMIT_PER_IP, window=3600):  # fmt: skip
         context["errors"] = {None: "Too many attempts. Please call us to book."}
-        return render(request, "booking/details.html", context, status=429)
+        return page(429)
     data = {
         "service": service.slug, "practitioner": context["practitioner"],
         "start": source.get("start"), "consent": request.POST.get("consent") == "yes",
@@ -161,19 +163,23 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     outcome = policy.book(parsed)
     if outcome.kind == "invalid":
         context["errors"] = {(f or "").removeprefix("patient."): m for f, c, m in outcome.problems}
-        return render(request, "booking/details.html", context, status=400)
+        return page(400)
     if outcome.kind != "booked":
         status = {"taken": 409, "rate_limited": 429, "not_bookable": 400, "busy": 503}
         context["errors"] = {None: JOURNEY_WORDS.get(outcome.kind) or outcome.message}
         context["gone"] = outcome.kind == "taken"
-        return render(request, "booking/details.html", context, status=status[outcome.kind])
+        return page(status[outcome.kind])
     booked = outcome.booked
     assert booked is not None
     if carried:  # an anonymous daily count; nothing about the person
         signals.booked_from_assessment.send(sender=DiaryEntry, day=clock.today(zone.key))
     done[submission] = booked.entry.reference
     request.session[DONE_KEY] = done
-    return HttpResponseRedirect(reverse("booking:done", args=[booked.entry.reference]))
+    url = reverse("booking:done", args=[booked.entry.reference])
+    shown = request.POST.get("expected", "")  # who the page said it would be
+    if person is None and shown and booked.entry.practitioner.slug != shown:  # taken meanwhile
+        url += "?" + urlencode({"instead": shown})
+    return HttpResponseRedirect(url)
 
 
 def _booked(request: HttpRequest, reference: str) -> DiaryEntry:
@@ -194,8 +200,11 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
     zone = selectors.clinic_zone()
     address = ", ".join(clinic.address_lines)
     until = selectors.online_changes_until(entry=entry)
+    instead = request.GET.get("instead", "")
+    missed = (entry.service.practitioners.filter(slug=instead).exclude(pk=entry.practitioner_id)
+              .first() if instead and entry.service else None)  # fmt: skip
     return render(request, "booking/done.html", {
-        "clinic": clinic, "entry": entry, "start": entry.start.astimezone(zone),
+        "clinic": clinic, "entry": entry, "start": entry.start.astimezone(zone), "missed": missed,
         "email": cast(Any, entry).details.email, "map_url": site_selectors.map_url(clinic=clinic),
         "links": calendar.web_links(title=calendar.title(entry=entry, clinic_name=clinic.name),
                                     start=entry.start, end=entry.end, location=address),

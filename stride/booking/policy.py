@@ -139,6 +139,16 @@ def _alternatives(
                                          people=people, start=start, around=around)  # fmt: skip
 
 
+def practitioner_for_any(*, service: Service, start: dt.datetime) -> Practitioner | None:
+    """Who a booking of ``start`` with "whoever is free first" would be with, were it
+    made now (the guarded write chooses the same way, again, when it books), or None
+    when nobody is free then."""
+    try:
+        return services.choose_practitioner(service=service, practitioner=None, start=start)
+    except services.SlotUnavailable:
+        return None
+
+
 def book(
     parsed: validation.Request,
     *,

@@ -168,6 +168,28 @@ def slots_available(
     return inputs.offered(first_day, last_day)
 
 
+def earliest_slot(
+    *,
+    service: Service,
+    first_day: dt.date,
+    last_day: dt.date,
+    practitioner: Practitioner | None = None,
+    chunk_days: int = 14,
+) -> scheduling.Slot | None:
+    """The first offered slot from ``first_day`` to ``last_day``, looking a fortnight at
+    a time (nearly always the first), or None."""
+    day = first_day
+    while day <= last_day:
+        until = min(day + dt.timedelta(days=chunk_days - 1), last_day)
+        found = slots_available(
+            service=service, first_day=day, last_day=until, practitioner=practitioner
+        )
+        if found:
+            return found[0]
+        day = until + dt.timedelta(days=1)
+    return None
+
+
 def booking_by_token(*, reference: str, token: str) -> DiaryEntry | None:
     """The appointment this token manages, or None (wrong, expired or unknown alike)."""
     extra = (

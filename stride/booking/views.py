@@ -10,15 +10,17 @@ another device), explains how to get back in and offers to send the link again.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stride import clock
-from stride.booking import linkpages, selectors, services
+from stride.booking import linkpages, picker, selectors, services
 from stride.booking.linkpages import private
 from stride.booking.models import BookingDetails, DiaryEntry, ExtraManageToken
 from stride.site import selectors as site_selectors
@@ -105,23 +107,31 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
                    if request.GET.get("result") == "signed_out" else None}  # fmt: skip
         return private(render(request, "booking/manage_help.html", context))
     zone = selectors.clinic_zone()
-    times = []
-    if services.can_change(entry) and entry.service:
-        day = max(entry.start.astimezone(zone).date(), clock.now().astimezone(zone).date())
-        found = selectors.slots_available(
-            service=entry.service, first_day=day, last_day=day + dt.timedelta(days=14),
-            practitioner=entry.practitioner,
+    changeable = services.can_change(entry)
+    shown = None
+    if changeable and entry.service:  # the full horizon, with the booking's practitioner
+        today = clock.today(zone.key)
+        shown = picker.build(
+            service=entry.service, practitioner=entry.practitioner,
+            asked=picker.Asked.read(request.GET), today=today,
+            last=today + dt.timedelta(days=selectors.rules_get().horizon_days), zone=zone,
+            link=lambda name, value: "?" + urlencode({name: value}), mode="radio",
+            exclude=entry.start, prefer=entry.start.astimezone(zone).date(), level=3,
         )  # fmt: skip
-        times = [s.start for s in found if s.start != entry.start][:40]
     context = {
         "entry": entry,
         "start": entry.start.astimezone(zone),
-        "changeable": services.can_change(entry),
-        "times": [t.astimezone(zone) for t in times],
+        "changeable": changeable,
+        "picker": shown,
+        "person": entry.practitioner,
+        "submit_label": "Move my appointment",
         "clinic": clinic,
         "notice": linkpages.notice(request.GET.get("result", ""), clinic.phone),
     }
-    return private(render(request, "booking/manage.html", context))
+    partial = shown is not None and request.headers.get("HX-Request") == "true"
+    page = render(request, "booking/_picker.html" if partial else "booking/manage.html", context)
+    patch_vary_headers(page, ["HX-Request"])
+    return private(page)
 
 
 @public_form(session=True)

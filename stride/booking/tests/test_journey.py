@@ -22,13 +22,13 @@ def test_the_start_page_lists_online_services_and_phone_only_ones(client):
     assert "Ingrown toenail surgery: call" in html
 
 
-def test_the_time_picker_shows_days_as_headings_and_times_as_links(client):
+def test_the_time_picker_shows_a_month_of_days_and_the_days_times_as_links(client):
     html = client.get("/book/follow-up/", {"practitioner": "tomasz-nowak"}).content.decode()
     assert "UK time (Europe/London)" in html
-    assert re.search(r"<h3 id=\"day-20260602\">Tuesday 2 June</h3>", html)
+    assert re.search(r'<h2 id="picker-day" [^>]*>Tuesday 2 June</h2>', html)
     assert "start=2026-06-02T09%3A00%3A00%2B01%3A00&amp;practitioner=tomasz-nowak" in html
-    assert "Next week" in html
-    assert "Previous week" not in html  # nothing before today
+    assert "Next month, July 2026" in html
+    assert "Previous month" not in html  # nothing before today
 
 
 def test_a_valid_form_books_once_even_if_posted_twice(client):

@@ -129,6 +129,35 @@ def test_the_page_moves_and_cancels_the_booking(booked):
     assert DiaryEntry.objects.get().status == "cancelled"
 
 
+def test_moving_offers_the_whole_horizon_with_the_booking_page_picker(booked):
+    browser = Client(enforce_csrf_checks=True)
+    url = open_link(browser, booked["manage_url"])
+    html = browser.get(url).content.decode()
+    assert re.search(r'<h3 id="picker-day" [^>]*>Wednesday 3 June</h3>', html)  # its own day
+    assert 'value="2026-06-03T10:00:00+01:00"' not in html  # not its own time
+    assert '<a href="?month=2026-07" class="month-step"' in html
+    late = browser.get(url, {"day": "2026-08-20"}).content.decode()  # 11 weeks on
+    assert 'name="start" value="2026-08-20T09:00:00+01:00"' in late
+    assert '<a href="?day=2026-08-20" class="day" data-picker="day" aria-current="true">' in late
+    assert "Next month" not in late and "Previous month, July 2026" in late
+    assert "Move my appointment" in late
+    moved = browser.post(url + "reschedule", {"start": "2026-08-20T09:00:00+01:00",
+                         **form_fields(late)}, headers=SAME_SITE)  # fmt: skip
+    assert moved["Location"].endswith("?result=moved")
+    assert DiaryEntry.objects.get().start.isoformat() == "2026-08-20T08:00:00+00:00"
+
+
+def test_htmx_gets_the_managed_picker_alone(booked):
+    browser = Client()
+    url = open_link(browser, booked["manage_url"])
+    part = browser.get(url, {"day": "2026-06-04"}, headers={"HX-Request": "true"})
+    html = part.content.decode()
+    assert html.lstrip().startswith('<div id="picker"') and "<html" not in html
+    assert 'name="start" value="2026-06-04T09:00:00+01:00"' in html
+    assert "Move my appointment" in html
+    assert "no-store" in part["Cache-Control"]
+
+
 def test_forms_on_the_page_refuse_a_post_from_elsewhere(booked):
     browser = Client(enforce_csrf_checks=True)
     url = open_link(browser, booked["manage_url"])
