@@ -60,6 +60,7 @@ class State:
     counted: list[str] = field(default_factory=list)  # usage counts already made
     run: str = ""  # this person's run, to match the advice floor kept in a cookie
     ticked: list[str] = field(default_factory=list)  # places ticked before (for Back)
+    progress: float = 0.0  # the highest share of the way through shown so far
 
     @property
     def asked(self) -> int:
@@ -129,7 +130,7 @@ def floor_value(state: State) -> str:
     page (Back and resubmit) cannot lower advice already shown."""
     return signing.dumps(
         {"run": state.run, "seen": asdict(state.seen) if state.seen else None,
-         "acknowledged": state.acknowledged},
+         "acknowledged": state.acknowledged, "progress": state.progress},
         salt=SALT + ".floor", compress=True,
     )  # fmt: skip
 
@@ -148,6 +149,8 @@ def apply_floor(state: State, value: str) -> None:
             remember(state, Advice(**data["seen"]))
         except TypeError:
             return
+    if isinstance(data.get("progress"), float):  # the bar never goes back either
+        state.progress = max(state.progress, data["progress"])
     rules = {r.id for r in assessment_kb.knowledge_base().rules}
     for rule in data.get("acknowledged") or []:
         if rule in rules and rule not in state.acknowledged:

@@ -25,7 +25,7 @@ from stride import clock, knowledge
 from stride.assessment import models, questionnaire, results, selectors
 from stride.assessment.questionnaire import State
 from stride.booking import handoff
-from stride.core.assessment import Result
+from stride.core.assessment import Result, progress
 from stride.knowledge import assessment_kb
 from stride.site import selectors as site_selectors
 from stride.web import ratelimit
@@ -123,8 +123,13 @@ def step(request: HttpRequest) -> HttpResponse:
     )
     if action == "places":
         place = questionnaire.region(state.region)
-        allowed = set(place.findings) if place else set()
-        state.places = [f for f in request.POST.getlist("place") if f in allowed]
+        allowed = place.findings if place else ()
+        ticked = [f for f in request.POST.getlist("place") if f in allowed]
+        toggle = request.POST.get("toggle", "")
+        if toggle in allowed:  # a place tapped on the diagram: the page again, (un)ticked
+            state.ticked = [f for f in allowed if (f in ticked) != (f == toggle)]
+            return _next(request, state)
+        state.places = ticked
     elif action == "answer":
         choice = request.POST.get("answer", "")
         if choice not in ("yes", "no", "not_sure") or state.question is None:
@@ -148,6 +153,7 @@ def _next(request: HttpRequest, state: State, error: str = "") -> HttpResponse:
         return _page(request, "assessment/where.html", {
             "state": questionnaire.dumps(state), "region": place, "ticked": state.ticked,
             "places": [(f, assessment_kb.wording()[f]) for f in (place.findings if place else ())],
+            "findings": place.findings if place else (),
         }, state=state)  # fmt: skip
     flags = questionnaire.new_red_flags(state)
     if flags:
@@ -172,9 +178,13 @@ def _question(request: HttpRequest, state: State, selected: str | None = None,
               error: str = "") -> HttpResponse:  # fmt: skip
     assert state.question is not None
     words = assessment_kb.wording()[state.question]
+    needed = progress.still_needed(assessment_kb.knowledge_base(), age=state.age,
+                                   answers=state.engine_answers(), not_sure=state.not_sure)
+    state.progress = progress.fraction(state.asked, needed, shown=state.progress)
     return _page(request, "assessment/question.html", {
         "state": questionnaire.dumps(state), "words": words, "number": state.asked + 1,
-        "answered": state.asked, "selected": selected, "error": error,
+        "selected": selected, "error": error, "progress": round(state.progress * 100),
+        "progress_words": progress.words(state.progress),
     }, status=400 if error else 200, state=state)  # fmt: skip
 
 
