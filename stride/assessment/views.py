@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from stride import clock, knowledge
-from stride.assessment import models, questionnaire, results, selectors
+from stride.assessment import models, questionnaire, results, selectors, sharing
 from stride.assessment.questionnaire import State
 from stride.booking import handoff
 from stride.core.assessment import Result, progress
@@ -178,8 +178,9 @@ def _question(request: HttpRequest, state: State, selected: str | None = None,
               error: str = "") -> HttpResponse:  # fmt: skip
     assert state.question is not None
     words = assessment_kb.wording()[state.question]
-    needed = progress.still_needed(assessment_kb.knowledge_base(), age=state.age,
-                                   answers=state.engine_answers(), not_sure=state.not_sure)
+    kb = assessment_kb.knowledge_base()
+    needed = progress.still_needed(kb, age=state.age, answers=state.engine_answers(),
+                                   not_sure=state.not_sure)  # fmt: skip
     state.progress = progress.fraction(state.asked, needed, shown=state.progress)
     return _page(request, "assessment/question.html", {
         "state": questionnaire.dumps(state), "words": words, "number": state.asked + 1,
@@ -200,12 +201,14 @@ def _results_context(state: State, result: Result) -> dict[str, Any]:
     )  # fmt: skip
     unsure_flags = [words[f]["question"] for f in questionnaire.unsure_warning_signs(state)]
     likely = results.causes(result, state.engine_answers(), level=advice.level, urls=urls)
-    summary = questionnaire.summary(state, result, _today())
+    today = _today()
+    summary = sharing.summary(state, result, today)
     return {
         "advice": advice, "likely": likely, "conditions": likely["pinned"] + likely["others"],
         "service": service, "bookable": bookable,
-        "handoff": handoff.dumps(handoff.Handoff(service=service.slug, summary=summary,
-                                                 same_day=same_day))
+        "handoff": handoff.dumps(handoff.Handoff(
+            service=service.slug, summary=summary, same_day=same_day,
+            record=sharing.record(state, result, today)))
         if service and bookable else "",
         "answered": state.asked, "unsure_flags": unsure_flags, "same_day": same_day,
     }  # fmt: skip

@@ -47,8 +47,8 @@ def test_not_sure_does_not_shorten_the_estimate():
 
 
 def test_while_a_question_is_on_screen_at_least_two_are_still_needed():
-    answers = {f: False for f in ("scr.first", "scr.second", "a.two", "a.weak", "n.flat",
-                                  "u.sign", "e.sign", "red.bad", "red.worse", "c.y")}  # fmt: skip
+    answers = dict.fromkeys(("scr.first", "scr.second", "a.two", "a.weak", "n.flat", "u.sign",
+                             "e.sign", "red.bad", "red.worse", "c.y"), False)  # fmt: skip
     assert progress.still_needed(KB, age=30, answers=answers) == progress.MIN_SEARCH
 
 
