@@ -126,7 +126,7 @@ FLOOR_COOKIE = "stride_advice"
 
 def floor_value(state: State) -> str:
     """The advice floor, kept by the browser apart from the form: re-posting an older
-    page (Back and resubmit) cannot lower advice already shown."""
+    page (Back and resubmit) cannot lower advice already shown, nor the progress bar."""
     return signing.dumps(
         {"run": state.run, "seen": asdict(state.seen) if state.seen else None,
          "acknowledged": state.acknowledged, "progress": state.progress},

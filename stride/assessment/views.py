@@ -43,7 +43,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any],
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
-    if state is not None and state.seen is not None:
+    if state is not None and (state.seen is not None or state.progress > 0):
         response.set_cookie(
             questionnaire.FLOOR_COOKIE, questionnaire.floor_value(state),
             max_age=questionnaire.MAX_AGE_SECONDS, path="/assessment/", httponly=True,

@@ -6,6 +6,7 @@ booking shows the summary in words it kept."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -30,7 +31,11 @@ def table(data: Any) -> dict[str, Any] | None:
          "answer": ANSWER_WORDS[r.answer], "red_flag": r.red_flag, "raised": r.answer != "no"}
         for r in shared.for_practitioner(record.rows)
     ]  # fmt: skip
-    return {"rows": rows, "version": record.knowledge_version}
+    try:
+        answered = dt.date.fromisoformat(record.answered_on)
+    except ValueError:
+        answered = None
+    return {"rows": rows, "version": record.knowledge_version, "answered": answered}
 
 
 @register.inclusion_tag("office/_symptom_check.html")

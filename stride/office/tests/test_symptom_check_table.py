@@ -68,7 +68,8 @@ def test_the_practitioner_reads_the_answers_as_a_table_warning_signs_first(staff
         (f"Warning sign {question['red.cold_pale_foot']}", "No"),
         (question["onset.gradual"], "No"),
     ]
-    assert "Knowledge version 2026.12.0" in html
+    assert "Answers to the symptom check on 1 June 2026" in html
+    assert "knowledge version 2026.12.0" in html
     assert "The summary in words" in html and "Where: under the heel." in html
 
 
