@@ -10,7 +10,6 @@ results never show less urgent advice than the person has already seen.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from django.core import signing
@@ -60,6 +59,7 @@ class State:
     counted: list[str] = field(default_factory=list)  # usage counts already made
     run: str = ""  # this person's run, to match the advice floor kept in a cookie
     ticked: list[str] = field(default_factory=list)  # places ticked before (for Back)
+    progress: float = 0.0  # the highest share of the way through shown so far
 
     @property
     def asked(self) -> int:
@@ -126,10 +126,10 @@ FLOOR_COOKIE = "stride_advice"
 
 def floor_value(state: State) -> str:
     """The advice floor, kept by the browser apart from the form: re-posting an older
-    page (Back and resubmit) cannot lower advice already shown."""
+    page (Back and resubmit) cannot lower advice already shown, nor the progress bar."""
     return signing.dumps(
         {"run": state.run, "seen": asdict(state.seen) if state.seen else None,
-         "acknowledged": state.acknowledged},
+         "acknowledged": state.acknowledged, "progress": state.progress},
         salt=SALT + ".floor", compress=True,
     )  # fmt: skip
 
@@ -148,6 +148,8 @@ def apply_floor(state: State, value: str) -> None:
             remember(state, Advice(**data["seen"]))
         except TypeError:
             return
+    if isinstance(data.get("progress"), float):  # the bar never goes back either
+        state.progress = max(state.progress, data["progress"])
     rules = {r.id for r in assessment_kb.knowledge_base().rules}
     for rule in data.get("acknowledged") or []:
         if rule in rules and rule not in state.acknowledged:
@@ -239,29 +241,3 @@ def back(state: State) -> str | None:
         state.not_sure.remove(finding)
     state.question = finding
     return previous
-
-
-def summary(state: State, result: Result, today: dt.date) -> str:
-    """Plain words for the practitioner, carried into a booking if the person agrees."""
-    words = assessment_kb.wording()
-    advice = shown_advice(state, result)
-    place = region(state.region)
-    lines = [
-        f"Self-assessment answered online on {today:%d %B %Y} (not a diagnosis).",
-        f"Age {state.age}; sex: {SEXES.get(state.sex, state.sex).lower()}; "
-        f"area: {place.name.lower() if place else state.region}.",
-    ]
-    if state.places:
-        lines.append("Where: " + "; ".join(words[p]["yes"] for p in state.places))
-    told = [words[f]["yes" if state.answers[f] else "no"] for f in state.history
-            if f in state.answers]  # fmt: skip
-    if told:
-        lines.append("Answers: " + " ".join(told))
-    unsure = [words[f]["question"] for f in state.history if f in state.not_sure]
-    if unsure:
-        lines.append("Not sure: " + " ".join(unsure))
-    likely = [f"{c.name} ({round(c.probability * 100)} in 100)" for c in result.conditions[:3]]
-    lines.append("Most likely by the answers: " + ", ".join(likely) + ".")
-    lines.append(f"Advice shown: {advice.level.replace('_', ' ')} ({advice.advice})")
-    text = "\n".join(lines)
-    return text if len(text) <= 4000 else text[:3990].rsplit(" ", 1)[0] + " …"

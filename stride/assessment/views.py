@@ -22,10 +22,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from stride import clock, knowledge
-from stride.assessment import models, questionnaire, results, selectors
+from stride.assessment import models, questionnaire, results, selectors, sharing
 from stride.assessment.questionnaire import State
 from stride.booking import handoff
-from stride.core.assessment import Result
+from stride.core.assessment import Result, progress
 from stride.knowledge import assessment_kb
 from stride.site import selectors as site_selectors
 from stride.web import ratelimit
@@ -43,7 +43,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any],
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
-    if state is not None and state.seen is not None:
+    if state is not None and (state.seen is not None or state.progress > 0):
         response.set_cookie(
             questionnaire.FLOOR_COOKIE, questionnaire.floor_value(state),
             max_age=questionnaire.MAX_AGE_SECONDS, path="/assessment/", httponly=True,
@@ -123,8 +123,13 @@ def step(request: HttpRequest) -> HttpResponse:
     )
     if action == "places":
         place = questionnaire.region(state.region)
-        allowed = set(place.findings) if place else set()
-        state.places = [f for f in request.POST.getlist("place") if f in allowed]
+        allowed = place.findings if place else ()
+        ticked = [f for f in request.POST.getlist("place") if f in allowed]
+        toggle = request.POST.get("toggle", "")
+        if toggle in allowed:  # a place tapped on the diagram: the page again, (un)ticked
+            state.ticked = [f for f in allowed if (f in ticked) != (f == toggle)]
+            return _next(request, state)
+        state.places = ticked
     elif action == "answer":
         choice = request.POST.get("answer", "")
         if choice not in ("yes", "no", "not_sure") or state.question is None:
@@ -148,6 +153,7 @@ def _next(request: HttpRequest, state: State, error: str = "") -> HttpResponse:
         return _page(request, "assessment/where.html", {
             "state": questionnaire.dumps(state), "region": place, "ticked": state.ticked,
             "places": [(f, assessment_kb.wording()[f]) for f in (place.findings if place else ())],
+            "findings": place.findings if place else (),
         }, state=state)  # fmt: skip
     flags = questionnaire.new_red_flags(state)
     if flags:
@@ -172,9 +178,14 @@ def _question(request: HttpRequest, state: State, selected: str | None = None,
               error: str = "") -> HttpResponse:  # fmt: skip
     assert state.question is not None
     words = assessment_kb.wording()[state.question]
+    kb = assessment_kb.knowledge_base()
+    needed = progress.still_needed(kb, age=state.age, answers=state.engine_answers(),
+                                   not_sure=state.not_sure)  # fmt: skip
+    state.progress = progress.fraction(state.asked, needed, shown=state.progress)
     return _page(request, "assessment/question.html", {
         "state": questionnaire.dumps(state), "words": words, "number": state.asked + 1,
-        "answered": state.asked, "selected": selected, "error": error,
+        "selected": selected, "error": error, "progress": round(state.progress * 100),
+        "progress_words": progress.words(state.progress),
     }, status=400 if error else 200, state=state)  # fmt: skip
 
 
@@ -190,12 +201,14 @@ def _results_context(state: State, result: Result) -> dict[str, Any]:
     )  # fmt: skip
     unsure_flags = [words[f]["question"] for f in questionnaire.unsure_warning_signs(state)]
     likely = results.causes(result, state.engine_answers(), level=advice.level, urls=urls)
-    summary = questionnaire.summary(state, result, _today())
+    today = _today()
+    summary = sharing.summary(state, result, today)
     return {
         "advice": advice, "likely": likely, "conditions": likely["pinned"] + likely["others"],
         "service": service, "bookable": bookable,
-        "handoff": handoff.dumps(handoff.Handoff(service=service.slug, summary=summary,
-                                                 same_day=same_day))
+        "handoff": handoff.dumps(handoff.Handoff(
+            service=service.slug, summary=summary, same_day=same_day,
+            record=sharing.record(state, result, today)))
         if service and bookable else "",
         "answered": state.asked, "unsure_flags": unsure_flags, "same_day": same_day,
     }  # fmt: skip

@@ -1,15 +1,18 @@
 """From the self-assessment to booking: which service to suggest, and the summary the
-person may choose to share, carried in a signed form field (never in the address,
-never stored unless they book and agree)."""
+person may choose to share (in words, and the same answers as data for the
+practitioner's table), carried in a signed form field (never in the address, never
+stored unless they book and agree)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core import signing
 
 from stride.booking import selectors
 from stride.booking.models import ConditionService, Service
+from stride.core.assessment import shared
 
 SALT = "stride.booking.handoff"
 MAX_AGE_SECONDS = 3 * 60 * 60
@@ -22,11 +25,14 @@ class Handoff:
     service: str
     summary: str
     same_day: bool = False  # urgent advice: only today's times are offered
+    # The same answers as data (stride.core.assessment.shared), or None.
+    record: dict[str, Any] | None = field(default=None, compare=False)
 
 
 def dumps(handoff: Handoff) -> str:
     return signing.dumps(
-        {"service": handoff.service, "summary": handoff.summary, "same_day": handoff.same_day},
+        {"service": handoff.service, "summary": handoff.summary, "same_day": handoff.same_day,
+         "record": handoff.record},
         salt=SALT, compress=True,
     )  # fmt: skip
 
@@ -37,8 +43,10 @@ def loads(token: str) -> Handoff | None:
         return None
     try:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+        record = shared.from_data(data.get("record"))
         return Handoff(service=str(data["service"]), summary=str(data["summary"])[:4000],
-                       same_day=bool(data.get("same_day")))  # fmt: skip
+                       same_day=bool(data.get("same_day")),
+                       record=record.as_data() if record else None)  # fmt: skip
     except (signing.BadSignature, KeyError, TypeError):
         return None
 

@@ -8,6 +8,7 @@ land on the same booking. A hidden field that people never see catches form robo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 from typing import Any, cast
@@ -160,6 +161,9 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
                                                          "date_of_birth")},
     }  # fmt: skip
     parsed = validation.parse(data, zone=zone, today=clock.today(zone.key))
+    if parsed.details and data["assessment_summary"] and carried and carried.record:
+        # Shared: the same answers as data too, for the practitioner's table.
+        parsed.details = dataclasses.replace(parsed.details, assessment_record=carried.record)
     outcome = policy.book(parsed)
     if outcome.kind == "invalid":
         context["errors"] = {(f or "").removeprefix("patient."): m for f, c, m in outcome.problems}

@@ -295,6 +295,11 @@ class BookingDetails(models.Model):
     booked_by_relationship = models.CharField(max_length=60, blank=True)
     reason = models.TextField(blank=True, max_length=2000)
     assessment_summary = models.TextField(blank=True, max_length=4000)
+    assessment_record = models.JSONField(
+        null=True, blank=True,
+        help_text="The symptom check's answers as data (stride.core.assessment.shared), "
+        "kept only when the patient booked from it and chose to share it.",
+    )  # fmt: skip
     manage_token_hash = models.CharField(max_length=64, unique=True)
     manage_token_expires_at = models.DateTimeField()
 

@@ -14,7 +14,8 @@ import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 
@@ -81,6 +82,8 @@ class PatientDetails:
     booked_by_relationship: str = ""
     reason: str = ""
     assessment_summary: str = ""
+    # The same answers as data, from the web journey only (the API takes the text).
+    assessment_record: dict[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,7 @@ def book_in_transaction(
         booked_by_relationship=details.booked_by_relationship,
         reason=details.reason,
         assessment_summary=details.assessment_summary,
+        assessment_record=details.assessment_record,
         manage_token_hash=token_hash(token),
         manage_token_expires_at=entry.end + TOKEN_LIFETIME_AFTER,
     )

@@ -158,6 +158,7 @@ def patient_export(*, patient: Patient, now: dt.datetime) -> dict[str, Any]:
                 "booked_by_name": details.booked_by_name,
                 "booked_by_relationship": details.booked_by_relationship,
                 "reason": details.reason, "symptom_check_summary": details.assessment_summary,
+                "symptom_check_answers": details.assessment_record,
             },
         })  # fmt: skip
     waiting = []
@@ -208,7 +209,8 @@ def _erase_details(details: QuerySet[BookingDetails]) -> int:
         BookingDetails.objects.filter(pk=item.pk).update(
             patient=None, name=ERASED_NAME, email=ERASED_EMAIL, phone="",
             date_of_birth=ERASED_DATE_OF_BIRTH, booked_by_name="", booked_by_relationship="",
-            reason="", assessment_summary="", manage_token_hash=_unguessable(),
+            reason="", assessment_summary="", assessment_record=None,
+            manage_token_hash=_unguessable(),
             manage_token_expires_at=REVOKED_AT,
         )  # fmt: skip
         # The appointment stays for the clinic's totals; a reason given is the person's.

@@ -150,7 +150,7 @@ def test_back_keeps_earlier_answers(client):
     state = questionnaire.loads(_state(response))
     assert state.question == second and state.answers == {first: False}
     assert "You answered: Not sure" in response.content.decode()
-    assert "Question 2. You have answered 1 question so far." in response.content.decode()
+    assert "<title>Question 2 " in response.content.decode()
 
 
 def test_back_from_the_first_question_asks_where_again(client):
@@ -254,7 +254,8 @@ def test_booking_from_the_results_carries_the_summary_when_shared(client):
 def test_without_the_tick_the_summary_is_not_kept(client):
     service, data = _results_to_details(client)
     assert client.post(f"/book/{service}/details/", data).status_code == 302
-    assert BookingDetails.objects.get().assessment_summary == ""
+    details = BookingDetails.objects.get()
+    assert details.assessment_summary == "" and details.assessment_record is None
 
 
 def test_the_clinic_chooses_the_service_for_a_condition(client):

@@ -41,6 +41,12 @@ def _link(entry: DiaryEntry, patient: Patient | None) -> None:
         made.delete()
 
 
+# The symptom check's answers as data, as shared with a booking.
+HEEL = {"finding": "loc.heel_bottom", "answer": "yes", "red_flag": False}
+SHARED = {"knowledge_version": "2026.12.0", "answered_on": "2026-05-18", "region": "heel",
+          "advice": "self_care", "answers": [HEEL]}  # fmt: skip
+
+
 def book(patient: Patient | None, start: dt.datetime, *, name: str = "", email: str = "",
          born: dt.date | None = None, slug: str = "tomasz-nowak") -> services.Booked:  # fmt: skip
     """Book as the patient would (in the past with the clock turned back), then link it."""
@@ -55,7 +61,8 @@ def book(patient: Patient | None, start: dt.datetime, *, name: str = "", email: 
                 phone=patient.phone if patient else "+447700900999",
                 date_of_birth=born or (patient.date_of_birth if patient else dt.date(1980, 1, 1)),
                 reason="Heel pain", assessment_summary="Self-assessment: plantar heel pain.",
-                booked_by_name="Mary Lovelace", booked_by_relationship="mother",
+                assessment_record=SHARED, booked_by_name="Mary Lovelace",
+                booked_by_relationship="mother",
             ),
         )  # fmt: skip
     _link(booked.entry, patient)
@@ -133,6 +140,7 @@ def test_the_export_holds_bookings_as_given_waitlist_requests_and_notes(ada):
         "date_of_birth": dt.date(1990, 12, 10), "booked_by_name": "Mary Lovelace",
         "booked_by_relationship": "mother", "reason": "Heel pain",
         "symptom_check_summary": "Self-assessment: plantar heel pain.",
+        "symptom_check_answers": SHARED,
     }  # fmt: skip
     # The same email and date of birth: hers; her daughter's request (same email) is not.
     assert [w["email"] for w in data["waitlist_requests"]] == [mine.email]
@@ -179,6 +187,7 @@ def test_erase_removes_personal_data_and_revokes_every_link(
         assert details.date_of_birth == privacy.ERASED_DATE_OF_BIRTH
         assert (details.booked_by_name, details.booked_by_relationship, details.reason,
                 details.assessment_summary) == ("", "", "", "")  # fmt: skip
+        assert details.assessment_record is None
         assert details.manage_token_hash != services.token_hash(booked.manage_token)
         assert details.manage_token_expires_at < clock.now()
         auth = {"HTTP_AUTHORIZATION": f"Bearer {booked.manage_token}"}

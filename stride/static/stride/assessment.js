@@ -26,7 +26,7 @@
   // The diagram's areas are links (they work without JavaScript); with it, a click
   // just ticks the region, keeping what was typed.
   function enhanceDiagram(root) {
-    root.querySelectorAll(".foot-diagram a[data-region]").forEach(function (link) {
+    root.querySelectorAll(".region-diagram a[data-region]").forEach(function (link) {
       link.addEventListener("click", function (event) {
         var radio = root.querySelector("input[name=region][value='" + link.dataset.region + "']");
         if (!radio) { return; }
@@ -34,6 +34,28 @@
         radio.checked = true;
         radio.focus();
       });
+    });
+  }
+
+  // The foot diagram's places are submit buttons (they work without JavaScript); with
+  // it, a tap ticks or unticks the place's checkbox here, and the two stay in step.
+  function enhancePins(root) {
+    root.querySelectorAll(".fd-pin[data-place]").forEach(function (pin) {
+      var place = pin.getAttribute("data-place");
+      var box = root.querySelector("input[name=place][value='" + place + "']");
+      if (!box) { return; }
+      function show() {
+        pin.setAttribute("aria-pressed", box.checked ? "true" : "false");
+        root.querySelectorAll(".fd-patch[data-place='" + place + "']").forEach(function (patch) {
+          patch.classList.toggle("is-chosen", box.checked);
+        });
+      }
+      pin.addEventListener("click", function (event) {
+        event.preventDefault();
+        box.checked = !box.checked;
+        show();
+      });
+      box.addEventListener("change", show);
     });
   }
 
@@ -51,6 +73,7 @@
     enhancePrint(root);
     enhanceForms(root);
     enhanceDiagram(root);
+    enhancePins(root);
     // An answer that is not a step (a server error, an expired form) or no answer at
     // all must never blank the page: keep the step and say what to do.
     function showError(text) {
@@ -78,6 +101,7 @@
       enhancePrint(fresh);
       enhanceForms(fresh);
       enhanceDiagram(fresh);
+      enhancePins(fresh);
       window.scrollTo(0, 0);
       announce();
     });
