@@ -20,9 +20,20 @@ def test_every_operation_documents_the_400_every_request_may_get(document) -> No
             assert "400" in operation["responses"], f"{method} {path}"
 
 
+def resolve(document: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def body_schema(document: dict, path: str) -> dict:
+    body = document["paths"][path]["post"]["requestBody"]
+    assert body["required"] is True
+    return resolve(document, body["content"]["application/json"]["schema"])
+
+
 def test_request_bodies_and_the_bearer_scheme_are_described(document) -> None:
-    create = document["paths"]["/api/bookings"]["post"]
-    schema = create["requestBody"]["content"]["application/json"]["schema"]
+    schema = body_schema(document, "/api/bookings")
     assert {"service", "start", "patient", "consent"} <= set(schema["required"])
     assert "PatientIn" in document["components"]["schemas"]
     scheme = document["components"]["securitySchemes"]["manageToken"]
@@ -31,6 +42,20 @@ def test_request_bodies_and_the_bearer_scheme_are_described(document) -> None:
                  "/api/bookings/{reference}/reschedule"):  # fmt: skip
         method = "get" if path.endswith("}") else "post"
         assert document["paths"][path][method]["security"] == [{"manageToken": []}]
+
+
+def test_the_request_bodies_are_the_schemas_the_api_checks(document) -> None:
+    booking = body_schema(document, "/api/bookings")
+    fields = booking["properties"]
+    assert fields["consent"]["const"] is True  # true, nothing that merely reads as true
+    assert fields["start"]["format"] == "date-time" and fields["start"]["description"]
+    assert (fields["reason"]["maxLength"], fields["idempotency_key"]["maxLength"]) == (2000, 64)
+    patient = resolve(document, fields["patient"])
+    assert set(patient["required"]) == {"name", "email", "phone", "date_of_birth"}
+    assert patient["properties"]["name"]["maxLength"] == 120
+    reschedule = body_schema(document, "/api/bookings/{reference}/reschedule")
+    assert reschedule["required"] == ["start"]
+    assert "practitioner" in reschedule["properties"]
 
 
 def test_a_created_booking_links_to_its_manage_operations(document) -> None:

@@ -11,18 +11,17 @@ from stride.booking import api_schemas
 from stride.booking.api import router as booking_router
 from stride.booking.api_bookings import router as bookings_router
 from stride.booking.api_manage import router as manage_router
+from stride.web.errors import as_problems, errors
 
 
 class StrideAPI(NinjaAPI):
     """The API, with what its OpenAPI document needs beyond the routes themselves: the
-    bearer scheme for manage tokens, the request bodies' nested schemas, and the
-    parameters the views check by hand marked as required."""
+    bearer scheme for manage tokens and the parameters the views check by hand marked as
+    required."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
-        components = schema.setdefault("components", {})
-        components.setdefault("schemas", {}).update(api_schemas.DEFINITIONS)
-        components["securitySchemes"] = api_schemas.SECURITY_SCHEMES
+        schema.setdefault("components", {})["securitySchemes"] = api_schemas.SECURITY_SCHEMES
         for parameter in schema["paths"]["/api/slots"]["get"].get("parameters", []):
             if parameter["name"] == "service":
                 parameter["required"] = True
@@ -44,13 +43,14 @@ api.add_router("/", manage_router)
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> JsonResponse:
-    """One envelope and 400, never the framework's default 422."""
-    items: list[dict[str, Any]] = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "code": "invalid",
-         "message": str(e.get("msg", "invalid"))}
-        for e in exc.errors
-    ]  # fmt: skip
-    return JsonResponse({"errors": items}, status=400)
+    """What a request's schemas refused, every problem at once: 400 in the one envelope,
+    never the framework's default 422. The field is the path inside the body (without
+    ninja's ``body`` and the view's parameter name) or the query parameter's name."""
+    found = []
+    for error in exc.errors:
+        loc = tuple(error.get("loc", ()))
+        found.append({**error, "loc": loc[2:] if loc[:1] == ("body",) else loc[1:]})
+    return errors(400, *as_problems(found))
 
 
 @api.exception_handler(HttpError)

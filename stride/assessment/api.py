@@ -1,18 +1,19 @@
 """POST /api/assessment and GET /api/assessment/vocabulary, exactly as CONTRACT.md says.
 
-Every 4xx has one envelope: {"errors": [{"field", "code", "message"}]}. The body is
-read and checked here (size, type, JSON, fields) so each error gets its own code, and
-nothing from it is stored or logged.
+Every 4xx has one envelope: {"errors": [{"field", "code", "message"}]}. The body passes
+the JSON checks (type, size, depth: ``stride.web.jsonbody.gate``), ninja parses it into
+``AssessmentIn`` (every field problem at once, in the envelope: ``stride.api.urls``),
+and the finding IDs are checked against the knowledge here. Nothing from it is stored
+or logged.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
-from pydantic import ValidationError
+from ninja.decorators import decorate_view
 
 from stride.assessment import schemas, selectors
 from stride.knowledge import assessment_kb
@@ -23,41 +24,11 @@ from stride.web.errors import ANY_REQUEST, errors
 router = Router(tags=["assessment"])
 ERRORS = {400: schemas.ErrorsOut, 405: schemas.ErrorsOut, 413: schemas.ErrorsOut,
           415: schemas.ErrorsOut, 429: schemas.ErrorsOut}  # fmt: skip
-
-
-PYDANTIC_CODES = {
-    "missing": "required",
-    "greater_than_equal": "out_of_range",
-    "less_than_equal": "out_of_range",
-    "int_type": "invalid_type",
-    "literal_error": "invalid_choice",
-    "bool_type": "not_boolean",
-    "string_type": "invalid_type",
-    "list_type": "invalid_type",
-    "dict_type": "invalid_type",
-    "extra_forbidden": "unknown_field",
-    "model_type": "invalid_type",
-}
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    if not loc:
-        return ""
-    head, *rest = loc
-    if head == "answers" and rest:
-        return f"answers.{rest[0]}"
-    return str(head)
-
-
-def _validation_errors(error: ValidationError) -> list[tuple[str, str, str]]:
-    out = []
-    for item in error.errors():
-        field = _field(tuple(item["loc"]))
-        code = PYDANTIC_CODES.get(item["type"], "invalid")
-        if field == "sex" and code == "invalid_choice":
-            code = "unknown_sex"
-        out.append((field, code, item["msg"]))
-    return out
+PER_ADDRESS = ratelimit.per_address(
+    "assessment-ip",
+    setting="ASSESSMENT_LIMIT_PER_IP",
+    message="Too many requests. Please try again later.",
+)
 
 
 def _vocabulary_errors(data: schemas.AssessmentIn) -> list[tuple[str, str, str]]:
@@ -83,30 +54,17 @@ def _vocabulary_errors(data: schemas.AssessmentIn) -> list[tuple[str, str, str]]
     "/assessment",
     response={200: schemas.AssessmentOut, **ERRORS},
     summary="Rank likely conditions, set the triage and pick the next question",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schemas.AssessmentIn.model_json_schema()}},
-        }
-    },
 )
-def assessment(request: HttpRequest) -> Any:
-    if limited := ratelimit.hit("assessment-ip", ratelimit.client_ip(request),
-                                limit=settings.ASSESSMENT_LIMIT_PER_IP, window=3600):  # fmt: skip
-        return errors(429, ("", "rate_limited", "Too many requests. Please try again later."),
-                      Retry_After=str(limited.retry_after))  # fmt: skip
-    raw = jsonbody.read_object(request)
-    if isinstance(raw, JsonResponse):
-        return raw
-    try:
-        data = schemas.AssessmentIn.model_validate(raw)
-    except ValidationError as error:
-        return errors(400, *_validation_errors(error))
-    if problems := _vocabulary_errors(data):
+# In this order, before ninja parses the body: the address's limit, then the JSON checks.
+@decorate_view(PER_ADDRESS)
+@decorate_view(jsonbody.gate())
+def assessment(request: HttpRequest, payload: schemas.AssessmentIn) -> Any:
+    if problems := _vocabulary_errors(payload):
         return errors(400, *problems)
     result = selectors.assessment_result(
-        age=data.age, sex=data.sex, answers=dict(data.answers), not_sure=list(data.not_sure)
-    )
+        age=payload.age, sex=payload.sex, answers=dict(payload.answers),
+        not_sure=list(payload.not_sure),
+    )  # fmt: skip
     response = JsonResponse(selectors.result_as_json(result))
     response["Cache-Control"] = "no-store"
     return response

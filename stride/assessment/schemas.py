@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic_core import PydanticCustomError
 
 Sex = Literal["female", "male", "other", "unspecified"]
 Level = Literal["emergency", "urgent", "appointment", "self_care"]
@@ -28,6 +29,15 @@ class AssessmentIn(Schema):
         default_factory=list,
         description="Finding IDs asked about but not answered: unknown, and never asked again.",
     )
+
+    @field_validator("sex", mode="before")
+    @classmethod
+    def _known_sex(cls, value: Any) -> Any:
+        if not isinstance(value, str) or value not in get_args(Sex):
+            raise PydanticCustomError(
+                "unknown_sex", "Choose one of 'female', 'male', 'other' or 'unspecified'."
+            )
+        return value
 
 
 class ReasonOut(Schema):

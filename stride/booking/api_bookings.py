@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import json
 import time
 from typing import Any
 
@@ -14,16 +13,24 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
+from ninja.decorators import decorate_view
 
 from stride import clock
 from stride.booking import api_schemas, policy, services, snapshot, validation
 from stride.booking.models import IdempotencyKey
+from stride.booking.validation import BookingIn
 from stride.web import jsonbody, ratelimit
 from stride.web.errors import ErrorsOut, errors
 
 router = Router(tags=["booking"])
 KEY_LIFETIME = dt.timedelta(hours=24)
 WAIT_FOR_FIRST = 10.0  # seconds a duplicate in flight waits for the first
+PER_ADDRESS = ratelimit.per_address(
+    "booking-ip",
+    setting="BOOKING_LIMIT_PER_IP",
+    field=None,
+    message="Too many attempts. Please try again later.",
+)
 
 
 def _slot_json(slot: Any) -> dict[str, str]:
@@ -54,11 +61,10 @@ def _error(status: int, field: str | None, code: str, message: str,
     return status, body, headers
 
 
-def _book(request_data: Any, token: str | None = None) -> Answer:
+def _book(payload: BookingIn, token: str | None = None) -> Answer:
     """The booking itself, through the one booking policy: (status, body, extra headers)."""
     zone = snapshot.booking_config().zone
-    parsed = validation.parse(request_data, zone=zone, today=clock.today(zone.key))
-    outcome = policy.book(parsed, token=token)
+    outcome = policy.book(validation.request(payload), token=token)
     if outcome.kind == "invalid":
         body = {"errors": [{"field": f, "code": c, "message": m} for f, c, m in outcome.problems]}
         return 400, body, {}
@@ -115,21 +121,20 @@ def _claim(key: str, request_hash: str) -> tuple[IdempotencyKey, bool]:
     response={201: api_schemas.BookingOut, 400: ErrorsOut, 409: api_schemas.ConflictOut,
               413: ErrorsOut, 415: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut, 503: ErrorsOut},
     summary="Book an appointment",
-    openapi_extra={**api_schemas.body(api_schemas.BookingIn),
-                   "responses": {201: {"links": api_schemas.LINKS}}},
+    openapi_extra={"responses": {201: {"links": api_schemas.LINKS}}},
 )  # fmt: skip
-def create_booking(request: HttpRequest) -> Any:
-    if limited := ratelimit.hit("booking-ip", ratelimit.client_ip(request),
-                                limit=settings.BOOKING_LIMIT_PER_IP, window=3600):  # fmt: skip
-        return errors(429, (None, "rate_limited", "Too many attempts. Please try again later."),
-                      Retry_After=str(limited.retry_after))  # fmt: skip
-    data = jsonbody.read_object(request, field=None)
-    if isinstance(data, JsonResponse):
-        return data
-    key = data.get("idempotency_key")
-    if not isinstance(key, str) or not key or len(key) > validation.MAX_KEY:
-        return _respond(*_book(data))
-    request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+# In this order, before ninja parses the body: every attempt counts against the address's
+# limit, then the body must be a JSON object (415, 413, 400), then ninja checks it against
+# BookingIn (400, every problem listed, stride.api.urls).
+@decorate_view(PER_ADDRESS)
+@decorate_view(jsonbody.gate(field=None))
+def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
+    key = payload.idempotency_key
+    if not key:
+        return _respond(*_book(payload))
+    # The request as checked (trimmed, the email's domain in one spelling, the start on the
+    # clinic's clock): the same booking asked for twice is the same request.
+    request_hash = hashlib.sha256(payload.model_dump_json().encode()).hexdigest()
     row, first = _claim(key, request_hash)
     if not first:
         if row.request_hash != request_hash:
@@ -153,7 +158,7 @@ def create_booking(request: HttpRequest) -> Any:
             body["manage_token"], body["manage_url"] = token, services.manage_url(token)
         return _respond(row.status, body, {})
     try:
-        status, body, headers = _book(data, token=derived_token(key, request_hash))
+        status, body, headers = _book(payload, token=derived_token(key, request_hash))
     except BaseException:
         row.delete()  # nothing was answered: a retry must be able to try again
         raise

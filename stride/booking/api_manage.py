@@ -7,13 +7,15 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
+from ninja.decorators import decorate_view
 
-from stride.booking import api_schemas, selectors, services, validation
+from stride.booking import api_schemas, selectors, services
 from stride.booking.models import DiaryEntry
+from stride.booking.validation import RescheduleIn
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
 from stride.web import jsonbody
-from stride.web.errors import ErrorsOut, errors
+from stride.web.errors import ErrorsOut, Problem, errors
 
 router = Router(tags=["booking"])
 NOT_FOUND = (None, "not_found", "No booking matches that reference and token.")
@@ -90,32 +92,28 @@ def cancel_booking(request: HttpRequest, reference: str) -> Any:
                        409: api_schemas.ChangeRefusedOut, 413: ErrorsOut, 415: ErrorsOut,
                        503: ErrorsOut},
              summary="Move a booking to another time",
-             openapi_extra={**api_schemas.body(api_schemas.RescheduleIn),
-                            "security": api_schemas.BEARER})  # fmt: skip
-def reschedule_booking(request: HttpRequest, reference: str) -> Any:
+             openapi_extra={"security": api_schemas.BEARER})  # fmt: skip
+@decorate_view(jsonbody.gate(field=None))  # 415, 413, 400 before ninja parses RescheduleIn
+def reschedule_booking(request: HttpRequest, reference: str, payload: RescheduleIn) -> Any:
     entry = _entry(request, reference)
     if entry is None:
         return errors(404, NOT_FOUND)
-    data = jsonbody.read_object(request, field=None, empty={})
-    if isinstance(data, JsonResponse):
-        return data
     if entry.status != DiaryEntry.Status.CONFIRMED:  # not "too late": it is not on
         return errors(409, (None, "not_confirmed",
                             f"This booking is {entry.get_status_display().lower()}, so it "
                             "cannot be moved. Book a new time instead."))  # fmt: skip
-    problems: list[validation.Problem] = []
-    start = validation.parse_start(data.get("start"), selectors.clinic_zone(), problems)
+    problems: list[Problem] = []
+    start, slug = payload.start, payload.practitioner
     # Left out: the same practitioner; "any": the first free one.
-    slug = data.get("practitioner")
-    person: Practitioner | None = entry.practitioner if slug in (None, "") else None
-    if slug not in (None, "", "any"):
-        person = Practitioner.objects.filter(slug=str(slug), is_active=True).first()
+    person: Practitioner | None = entry.practitioner if not slug else None
+    if slug not in ("", "any"):
+        person = Practitioner.objects.filter(slug=slug, is_active=True).first()
         if person is None:
             problems.append(("practitioner", "unknown_practitioner", "No such practitioner."))
     assert entry.service is not None
-    if start and not selectors.on_grid(service=entry.service, start=start, practitioner=person):
+    if not selectors.on_grid(service=entry.service, start=start, practitioner=person):
         problems.append(("start", "off_grid", "Choose one of the times offered."))
-    if problems or start is None:
+    if problems:
         return errors(400, *problems)
     try:
         moved = services.booking_reschedule(entry=entry, start=start, practitioner=person)

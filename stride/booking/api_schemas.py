@@ -1,46 +1,13 @@
-"""The booking API's request and response bodies, as the OpenAPI document describes them
-(``/api/openapi.json``). The views answer exactly these shapes; requests are still
-checked field by field in ``stride.booking.validation`` so that every problem gets its
-own code in the one error envelope (``stride.web.errors``)."""
+"""The booking API's responses, its bearer scheme and the links from a created booking to
+its manage operations, as the OpenAPI document describes them (``/api/openapi.json``).
+The views answer exactly these shapes; the request bodies are the schemas in
+``stride.booking.validation``, which check each field."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ninja import Schema
-from pydantic import Field
 
 from stride.web.errors import ErrorOut
-
-
-class PatientIn(Schema):
-    name: str = Field(max_length=120, description="The patient's full name, on one line.")
-    email: str = Field(max_length=254)
-    phone: str = Field(max_length=40, description="A UK number, e.g. 07700 900123.")
-    date_of_birth: str = Field(description="YYYY-MM-DD", examples=["1990-12-10"])
-
-
-class BookedByIn(Schema):
-    name: str = ""
-    relationship: str = ""
-
-
-class BookingIn(Schema):
-    service: str = Field(description="A service's slug, from GET /api/services.")
-    practitioner: str = Field("any", description="A practitioner's slug, or any.")
-    start: str = Field(description="A start from GET /api/slots, with its offset.",
-                       examples=["2026-06-02T10:00:00+01:00"])  # fmt: skip
-    patient: PatientIn
-    consent: bool = Field(description="Agreement to the privacy notice: must be true.")
-    reason: str = ""
-    assessment_summary: str = ""
-    booked_by: BookedByIn | None = None
-    idempotency_key: str = Field("", max_length=64)
-
-
-class RescheduleIn(Schema):
-    start: str
-    practitioner: str | None = Field(None, description="Left out: the same; any: the first free.")
 
 
 class BookingOut(Schema):
@@ -89,17 +56,6 @@ SECURITY_SCHEMES = {
         "description": "The manage_token returned once by POST /api/bookings.",
     }
 }
-
-
-DEFINITIONS: dict[str, Any] = {}  # nested request schemas, added to the components
-
-
-def body(schema: type[Schema]) -> dict[str, Any]:
-    """An ``openapi_extra`` that documents a JSON request body."""
-    found = schema.model_json_schema(ref_template="#/components/schemas/{model}")
-    DEFINITIONS.update(found.pop("$defs", {}))
-    content = {"application/json": {"schema": found}}
-    return {"requestBody": {"required": True, "content": content}}
 
 
 class ChangeRefusedOut(Schema):

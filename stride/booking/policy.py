@@ -5,7 +5,8 @@ waitlist acceptance all book through ``book`` (the waitlist through the same gua
 write, ``services.book_in_transaction``); each channel only translates the ``Outcome``
 into JSON or a page. In order:
 
-1. the request as parsed (``validation.parse``): any problem is ``invalid``;
+1. the request as its schema checked it (``validation.BookingIn``: parsed by ninja for
+   the API, through ``validation.parse`` for the web form): any problem is ``invalid``;
 2. the service, the practitioner and the clinic's grid, notice and horizon;
 3. the per-email hourly limit (``BOOKING_LIMIT_PER_EMAIL``, counted in the shared cache);
 4. the guarded write (``services.booking_create``), which alone decides: a time that is

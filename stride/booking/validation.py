@@ -1,82 +1,92 @@
-"""Checking a booking request field by field: every problem with its field and a clear
-message, nothing written until all are fine."""
+"""A booking request, checked field by field: every problem with its field, a code and a
+clear message, nothing written until all are fine.
+
+The checks are the schemas' own validators: the API's bodies are parsed into ``BookingIn``
+and ``RescheduleIn`` by ninja (and shown in ``/api/openapi.json``); the web form, the
+waitlist and the back office call ``parse``, ``parse_patient`` and ``parse_start``, thin
+functions over the same schemas and rules. ``start`` and ``date_of_birth`` need the
+clinic's zone and today: the caller may give them in the validation context, else they
+are the booking configuration's and the clock's."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import phonenumbers
+import pydantic
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from stride import clock
+from stride.booking import snapshot
 from stride.booking.services import PatientDetails
 from stride.web import hygiene
+from stride.web.errors import Problem, as_problems
 
 MAX_REASON = 2000
 MAX_SUMMARY = 4000
 MAX_KEY = 64
 MAX_NAME = 120
 
-Problem = tuple[str | None, str, str]
+
+def text(limit: int, *, required: bool = False, free_text: bool = False,
+         marks: bool = True) -> Callable[[Any], str]:  # fmt: skip
+    """The check for a text field: null reads as empty, the value is trimmed, at most
+    ``limit`` characters, on one line without control or bidi characters (free text keeps
+    its line breaks and tabs). ``marks=False``: invisible direction marks are taken out
+    first (a phone number or an email copied from a contact list), instead of refused."""
+
+    def check(value: Any) -> str:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise PydanticCustomError("invalid_type", "Give this as text.")
+        value = (value if marks else hygiene.without_marks(value)).strip()
+        if required and not value:
+            raise PydanticCustomError("required", "This is needed.")
+        if len(value) > limit:
+            raise PydanticCustomError("too_long", f"Use at most {limit} characters.")
+        problem = hygiene.free_text_problem if free_text else hygiene.single_line_problem
+        if message := problem(value):
+            raise PydanticCustomError("invalid_characters", message)
+        return value
+
+    return check
 
 
-@dataclass
-class Request:
-    service: str = ""
-    practitioner: str = "any"
-    start: dt.datetime | None = None
-    details: PatientDetails | None = None
-    idempotency_key: str = ""
-    problems: list[Problem] = field(default_factory=list)
+def _zone(info: ValidationInfo) -> ZoneInfo:
+    context = info.context if isinstance(info.context, dict) else {}
+    return context.get("zone") or snapshot.booking_config().zone
 
 
-def _text(data: dict[str, Any], key: str, where: str, limit: int, problems: list[Problem],
-          required: bool = False, free_text: bool = False, marks: bool = True) -> str:  # fmt: skip
-    """``marks=False``: invisible direction marks are taken out first (a phone number or
-    an email copied from a contact list), instead of being refused."""
-    value = data.get(key, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        problems.append((where, "invalid_type", "Give this as text."))
-        return ""
-    value = (value if marks else hygiene.without_marks(value)).strip()
-    if required and not value:
-        problems.append((where, "required", "This is needed."))
-    elif len(value) > limit:
-        problems.append((where, "too_long", f"Use at most {limit} characters."))
-    elif message := (hygiene.free_text_problem if free_text else hygiene.single_line_problem)(
-        value
-    ):
-        problems.append((where, "invalid_characters", message))
-    return value
+def _today(info: ValidationInfo) -> dt.date:
+    context = info.context if isinstance(info.context, dict) else {}
+    return context.get("today") or clock.today(_zone(info).key)
 
 
-def parse_start(raw: Any, zone: ZoneInfo, problems: list[Problem]) -> dt.datetime | None:
+def start_time(raw: Any, zone: ZoneInfo) -> dt.datetime:
+    """A start with its offset, as a time on the clinic's clock."""
     if not isinstance(raw, str) or not raw:
-        problems.append(("start", "required", "Give the start as a time with an offset."))
-        return None
+        raise PydanticCustomError("required", "Give the start as a time with an offset.")
     try:
         start = dt.datetime.fromisoformat(raw)
     except ValueError:
-        problems.append(("start", "invalid_time", f"{raw!r} is not an ISO 8601 time."))
-        return None
+        raise PydanticCustomError("invalid_time", f"{raw!r} is not an ISO 8601 time.") from None
     if not 2000 <= start.year <= 2100:
-        problems.append(("start", "out_of_range", "Choose one of the times offered."))
-        return None
+        raise PydanticCustomError("out_of_range", "Choose one of the times offered.")
     if start.tzinfo is None:
-        problems.append(("start", "missing_offset",
-                         "Give the time with its offset, e.g. +01:00."))  # fmt: skip
-        return None
+        raise PydanticCustomError("missing_offset", "Give the time with its offset, e.g. +01:00.")
     local = start.astimezone(zone)
     if local.utcoffset() != start.utcoffset():
         # The named wall time does not exist here (the spring gap), or the offset is wrong.
-        problems.append(("start", "not_local_time",
-                         f"{raw} is not a time on the clinic's clock ({zone.key})."))  # fmt: skip
-        return None
+        message = f"{raw} is not a time on the clinic's clock ({zone.key})."
+        raise PydanticCustomError("not_local_time", message)
     return local
 
 
@@ -88,7 +98,17 @@ def normal_email(email: str) -> str:
     return f"{local}@{domain.encode('idna').decode('ascii').lower()}"
 
 
-def parse_phone(raw: str, problems: list[Problem]) -> str:
+def _email(value: Any) -> str:
+    email = text(254, required=True, marks=False)(value)
+    try:
+        validate_email(email)
+        return normal_email(email)
+    except (ValidationError, UnicodeError):
+        raise PydanticCustomError("invalid_email", "Give an email address.") from None
+
+
+def _phone(value: Any) -> str:
+    raw = text(40, required=True, marks=False)(value)
     try:
         number = phonenumbers.parse(raw, "GB")
     except phonenumbers.NumberParseException:
@@ -101,75 +121,172 @@ def parse_phone(raw: str, problems: list[Problem]) -> str:
         or number.country_code != 44
         or phonenumbers.is_possible_number_with_reason(number) != possible
     ):
-        problems.append(("patient.phone", "invalid_phone",
-                         "Give a UK phone number, e.g. 07700 900123."))  # fmt: skip
-        return ""
+        raise PydanticCustomError("invalid_phone", "Give a UK phone number, e.g. 07700 900123.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _date_of_birth(value: Any, info: ValidationInfo) -> dt.date:
+    raw = text(10, required=True)(value)
+    try:
+        born = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise PydanticCustomError("invalid_date", "Give a date such as 1990-12-10.") from None
+    if not dt.date(1900, 1, 1) <= born <= _today(info):
+        raise PydanticCustomError("out_of_range", "Check the date of birth.")
+    return born
+
+
+def _start(value: Any, info: ValidationInfo) -> dt.datetime:
+    return start_time(value, _zone(info))
+
+
+class _In(pydantic.BaseModel):
+    """A request body: a field left out reads as null, so that its own check words the
+    problem (``start``: "Give the start as a time with an offset.")."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _left_out_is_null(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return dict.fromkeys(cls.model_fields) | data
+        return data
+
+
+Start = Annotated[
+    dt.datetime,
+    BeforeValidator(_start),
+    Field(description="A start from GET /api/slots, with its offset.",
+          examples=["2026-06-02T10:00:00+01:00"]),
+]  # fmt: skip
+Practitioner = Annotated[str, BeforeValidator(text(80)), Field(max_length=80)]
+Summary = Annotated[str, BeforeValidator(text(MAX_SUMMARY, free_text=True))]
+
+
+class PatientIn(_In):
+    name: Annotated[str, BeforeValidator(text(MAX_NAME, required=True))] = Field(
+        max_length=MAX_NAME, description="The patient's full name, on one line."
+    )
+    email: Annotated[str, BeforeValidator(_email)] = Field(
+        max_length=254, description="Where the confirmation and reminders go."
+    )
+    phone: Annotated[str, BeforeValidator(_phone)] = Field(
+        max_length=40, description="A UK number, e.g. 07700 900123."
+    )
+    date_of_birth: Annotated[dt.date, BeforeValidator(_date_of_birth)] = Field(
+        description="YYYY-MM-DD, not in the future.", examples=["1990-12-10"]
+    )
+
+
+class BookedByIn(_In):
+    name: Annotated[str, BeforeValidator(text(MAX_NAME))] = Field(
+        "", max_length=MAX_NAME, description="The person booking for someone else."
+    )
+    relationship: Annotated[str, BeforeValidator(text(60))] = Field("", max_length=60)
+
+
+class BookingIn(_In):
+    service: Annotated[str, BeforeValidator(text(80, required=True))] = Field(
+        max_length=80, description="A service's slug, from GET /api/services."
+    )
+    practitioner: Practitioner = Field("any", description="A practitioner's slug, or any.")
+    start: Start
+    patient: PatientIn
+    consent: Literal[True] = Field(description="Agreement to the privacy notice: must be true.")
+    reason: Annotated[str, BeforeValidator(text(MAX_REASON, free_text=True))] = Field(
+        "", max_length=MAX_REASON, description="Why the patient is coming, in their words."
+    )
+    assessment_summary: Summary = Field(
+        "", max_length=MAX_SUMMARY, description="From the self-assessment, if shared."
+    )
+    booked_by: BookedByIn | None = Field(None, description="Someone booking for the patient.")
+    idempotency_key: Annotated[str, BeforeValidator(text(MAX_KEY))] = Field(
+        "", max_length=MAX_KEY, description="The same key with the same request replays it."
+    )
+
+    @field_validator("patient", mode="before")
+    @classmethod
+    def _patient_given(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise PydanticCustomError("required", "Give the patient's details.")
+        return value
+
+    @field_validator("consent", mode="before")
+    @classmethod
+    def _consent_given(cls, value: Any) -> Any:
+        if value is not True:  # JSON true, nothing that merely reads as true
+            raise PydanticCustomError("consent_required",
+                                      "Please agree to the privacy notice to book.")  # fmt: skip
+        return value
+
+    @field_validator("booked_by", mode="before")
+    @classmethod
+    def _booked_by_object(cls, value: Any) -> Any:
+        if not value:
+            return None
+        if not isinstance(value, dict):
+            raise PydanticCustomError("invalid_type", "Give who is booking as an object.")
+        return value
+
+
+class RescheduleIn(_In):
+    start: Start
+    practitioner: Practitioner = Field(
+        "", description="Left out: the same; any: the first free; or a practitioner's slug."
+    )
+
+
+@dataclass
+class Request:
+    """A booking request as ``stride.booking.policy.book`` takes it."""
+
+    service: str = ""
+    practitioner: str = "any"
+    start: dt.datetime | None = None
+    details: PatientDetails | None = None
+    idempotency_key: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def request(payload: BookingIn) -> Request:
+    """The policy's request for a body that passed its checks."""
+    person, by = payload.patient, payload.booked_by
+    details = PatientDetails(
+        name=person.name, email=person.email, phone=person.phone,
+        date_of_birth=person.date_of_birth, booked_by_name=by.name if by else "",
+        booked_by_relationship=by.relationship if by else "", reason=payload.reason,
+        assessment_summary=payload.assessment_summary,
+    )  # fmt: skip
+    return Request(service=payload.service, practitioner=payload.practitioner or "any",
+                   start=payload.start, details=details,
+                   idempotency_key=payload.idempotency_key)  # fmt: skip
+
+
 def parse(data: Any, *, zone: ZoneInfo, today: dt.date) -> Request:
-    out = Request()
-    problems = out.problems
-    if not isinstance(data, dict):
-        problems.append((None, "invalid_json", "The body must be a JSON object."))
-        return out
-    out.service = _text(data, "service", "service", 80, problems, required=True)
-    out.practitioner = _text(data, "practitioner", "practitioner", 80, problems) or "any"
-    out.start = parse_start(data.get("start"), zone, problems)
-    out.idempotency_key = _text(data, "idempotency_key", "idempotency_key", MAX_KEY, problems)
-    if data.get("consent") is not True:
-        problems.append(("consent", "consent_required",
-                         "Please agree to the privacy notice to book."))  # fmt: skip
-    patient = data.get("patient")
-    if not isinstance(patient, dict):
-        problems.append(("patient", "required", "Give the patient's details."))
-        return out
-    person = parse_patient(patient, today=today, problems=problems)
-    booked_by = data.get("booked_by") or {}
-    if not isinstance(booked_by, dict):
-        problems.append(("booked_by", "invalid_type", "Give who is booking as an object."))
-        booked_by = {}
-    by_name = _text(booked_by, "name", "booked_by.name", MAX_NAME, problems)
-    by_rel = _text(booked_by, "relationship", "booked_by.relationship", 60, problems)
-    reason = _text(data, "reason", "reason", MAX_REASON, problems, free_text=True)
-    summary = _text(data, "assessment_summary", "assessment_summary", MAX_SUMMARY, problems,
-                    free_text=True)  # fmt: skip
-    if not problems and person is not None:
-        out.details = PatientDetails(
-            name=person.name, email=person.email, phone=person.phone,
-            date_of_birth=person.date_of_birth, booked_by_name=by_name,
-            booked_by_relationship=by_rel, reason=reason, assessment_summary=summary,
-        )  # fmt: skip
-    return out
+    """``BookingIn``'s checks on a request built by another channel (the web form)."""
+    try:
+        payload = BookingIn.model_validate(data, context={"zone": zone, "today": today})
+    except pydantic.ValidationError as error:
+        return Request(problems=as_problems(error.errors()))
+    return request(payload)
 
 
 def parse_patient(
     patient: dict[str, Any], *, today: dt.date, problems: list[Problem]
 ) -> PatientDetails | None:
     """Name, email, UK phone and date of birth; None (and problems) if any is wrong."""
-    before = len(problems)
-    name = _text(patient, "name", "patient.name", MAX_NAME, problems, required=True)
-    email = _text(patient, "email", "patient.email", 254, problems, required=True, marks=False)
-    if email:
-        try:
-            validate_email(email)
-            email = normal_email(email)
-        except (ValidationError, UnicodeError):
-            problems.append(("patient.email", "invalid_email", "Give an email address."))
-    phone_raw = _text(patient, "phone", "patient.phone", 40, problems, required=True,
-                      marks=False)  # fmt: skip
-    phone = parse_phone(phone_raw, problems) if phone_raw else ""
-    dob_raw = _text(patient, "date_of_birth", "patient.date_of_birth", 10, problems, required=True)
-    dob = None
-    if dob_raw:
-        try:
-            dob = dt.date.fromisoformat(dob_raw)
-        except ValueError:
-            problems.append(
-                ("patient.date_of_birth", "invalid_date", "Give a date such as 1990-12-10.")
-            )
-        if dob and not (dt.date(1900, 1, 1) <= dob <= today):
-            problems.append(("patient.date_of_birth", "out_of_range", "Check the date of birth."))
-    if len(problems) > before or dob is None:
+    try:
+        person = PatientIn.model_validate(patient, context={"today": today})
+    except pydantic.ValidationError as error:
+        problems.extend(as_problems(error.errors(), prefix="patient."))
         return None
-    return PatientDetails(name=name, email=email, phone=phone, date_of_birth=dob)
+    return PatientDetails(name=person.name, email=person.email, phone=person.phone,
+                          date_of_birth=person.date_of_birth)  # fmt: skip
+
+
+def parse_start(raw: Any, zone: ZoneInfo, problems: list[Problem]) -> dt.datetime | None:
+    """``start_time``, its problem (if any) added to ``problems``."""
+    try:
+        return start_time(raw, zone)
+    except PydanticCustomError as error:
+        problems.append(("start", error.type, error.message()))
+        return None

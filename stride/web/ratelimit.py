@@ -8,15 +8,23 @@ with none, the connection's address; with one (nginx in front), the last address
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+from stride.web.errors import errors
+
+Run = Callable[..., HttpResponseBase]  # ninja's Operation.run
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -83,3 +91,26 @@ def hit(scope: str, who: str, *, limit: int, window: int) -> Limited | None:
     if count > limit:
         return Limited(retry_after=window - now % window)
     return None
+
+
+def per_address(
+    scope: str, *, setting: str, message: str, field: str | None = "", window: int = 3600
+) -> Callable[[Run], Run]:
+    """A decorator for an API operation (apply it with ninja's ``decorate_view``, which wraps
+    the whole operation, before ninja reads the body): every request counts against
+    ``settings.<setting>`` per client address, a malformed one too; over the limit, a 429
+    with ``Retry-After``."""
+
+    def decorate(run: Run) -> Run:
+        @functools.wraps(run)
+        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            over = hit(scope, client_ip(request), limit=getattr(settings, setting),
+                       window=window)  # fmt: skip
+            if over:
+                return errors(429, (field, "rate_limited", message),
+                              Retry_After=str(over.retry_after))  # fmt: skip
+            return run(request, *args, **kwargs)
+
+        return limited
+
+    return decorate

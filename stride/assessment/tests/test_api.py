@@ -958,4 +958,5 @@ def test_the_openapi_sex_choices_are_those_of_findings_yaml(client, db):
         "schema"
     ]
 
-    assert resolve(spec, schema["properties"]["sex"])["enum"] == context["sex"]["choices"]
+    sex = resolve(spec, resolve(spec, schema)["properties"]["sex"])
+    assert sex["enum"] == context["sex"]["choices"]
