@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from stride import clock, knowledge
 from stride.assessment import models, questionnaire, results, selectors, sharing
 from stride.assessment.questionnaire import State
-from stride.booking import handoff
+from stride.booking import handoff, validation
 from stride.core.assessment import Result, progress
 from stride.knowledge import assessment_kb
 from stride.site import selectors as site_selectors
@@ -234,7 +234,7 @@ def _email(request: HttpRequest, state: State) -> HttpResponse:
     try:
         validate_email(address)
     except ValidationError:
-        return _results(request, state, result, errors={"email": "Give an email address."},
+        return _results(request, state, result, errors={"email": validation.INVALID_EMAIL},
                         status=400)  # fmt: skip
     ip = ratelimit.client_ip(request)
     if ratelimit.hit("results-ip", ip, limit=EMAIL_LIMIT_PER_IP, window=3600) or ratelimit.hit(

@@ -128,7 +128,7 @@ def resend(request: HttpRequest) -> HttpResponse:
         validate_email(email)
         email = validation.normal_email(email)
     except (ValidationError, UnicodeError):
-        errors["email"] = "Enter an email address in the correct format, like name@example.com"
+        errors["email"] = validation.INVALID_EMAIL
     context = {"clinic": clinic, "reference": reference or typed["reference"],
                "email": typed["email"], "errors": errors}  # fmt: skip
     if errors:

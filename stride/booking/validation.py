@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
+import idna
 import phonenumbers
 import pydantic
 from django.core.exceptions import ValidationError
@@ -90,12 +91,21 @@ def start_time(raw: Any, zone: ZoneInfo) -> dt.datetime:
     return local
 
 
+INVALID_EMAIL = "Enter an email address in the correct format, like name@example.com"
+
+
 def normal_email(email: str) -> str:
     """One spelling for one address: the domain in lower case and in its ASCII (IDNA)
     form, so that ``bob@BÜCHER.de`` and ``bob@xn--bcher-kva.de`` count as one towards
-    the cap and the limits. The part before the @ is kept as typed."""
+    the cap and the limits. The part before the @ is kept as typed. IDNA 2008 (UTS 46,
+    not transitional), as mail systems use today: ``straße.de`` stays ``xn--strae-oqa.de``,
+    never the different domain ``strasse.de``; a domain it cannot spell is a UnicodeError."""
     local, _, domain = email.rpartition("@")
-    return f"{local}@{domain.encode('idna').decode('ascii').lower()}"
+    try:
+        ascii_domain = idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+    except idna.IDNAError as error:
+        raise UnicodeError(str(error)) from None
+    return f"{local}@{ascii_domain.lower()}"
 
 
 def _email(value: Any) -> str:
@@ -104,7 +114,7 @@ def _email(value: Any) -> str:
         validate_email(email)
         return normal_email(email)
     except (ValidationError, UnicodeError):
-        raise PydanticCustomError("invalid_email", "Give an email address.") from None
+        raise PydanticCustomError("invalid_email", INVALID_EMAIL) from None
 
 
 def _phone(value: Any) -> str:

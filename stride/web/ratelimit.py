@@ -104,7 +104,7 @@ def per_address(
     def decorate(run: Run) -> Run:
         @functools.wraps(run)
         def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            over = hit(scope, client_ip(request), limit=getattr(settings, setting),
+            over = hit(scope, client_network(request), limit=getattr(settings, setting),
                        window=window)  # fmt: skip
             if over:
                 return errors(429, (field, "rate_limited", message),

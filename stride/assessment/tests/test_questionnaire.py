@@ -202,7 +202,8 @@ def test_results_can_be_emailed_and_nothing_is_kept(client):
     assert "Posterior ankle impingement" in mail.outbox[-1].body
     assert not BookingDetails.objects.exists()
     bad = _step(client, state, action="email", email="not-an-address")
-    assert bad.status_code == 400 and "Give an email address" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "Enter an email address in the correct format" in bad.content.decode()
 
 
 def test_emailing_results_is_throttled(client):

@@ -54,7 +54,7 @@ def test_every_problem_of_a_request_is_listed_at_once(client):
         ("start", "missing_offset", "Give the time with its offset, e.g. +01:00."),
         ("patient.name", "invalid_characters",
          "Use plain text on one line, without special characters."),
-        ("patient.email", "invalid_email", "Give an email address."),
+        ("patient.email", "invalid_email", validation.INVALID_EMAIL),
         ("patient.phone", "invalid_phone", "Give a UK phone number, e.g. 07700 900123."),
         ("patient.date_of_birth", "invalid_date", "Give a date such as 1990-12-10."),
         ("consent", "consent_required", "Please agree to the privacy notice to book."),
@@ -200,3 +200,11 @@ def test_a_start_is_read_on_the_clinic_s_clock():
     assert validation.parse_start("2027-03-28T01:30:00+00:00", LONDON, found) is None
     assert found == [("start", "not_local_time", "2027-03-28T01:30:00+00:00 is not a time on "
                       "the clinic's clock (Europe/London).")]  # fmt: skip
+
+
+def test_an_email_domain_is_spelt_the_way_mail_systems_spell_it_today():
+    from stride.booking.validation import normal_email
+
+    assert normal_email("bob@BÜCHER.de") == normal_email("bob@xn--bcher-kva.de")
+    assert normal_email("hans@straße.de") == "hans@xn--strae-oqa.de"  # not strasse.de
+    assert normal_email("Ada@Example.COM") == "Ada@example.com"

@@ -266,7 +266,7 @@ def test_joining_on_the_website_emails_a_link_to_the_place(
         ({"latest": "2026-06-02"}, "latest", "on or after the first one"),
         ({"earliest": "2026-06-0x"}, "earliest", "such as"),
         ({"latest": "2026-12-31"}, "latest", "We book up to"),
-        ({"email": "grace@"}, "email", "Give an email address"),
+        ({"email": "grace@"}, "email", "Enter an email address in the correct format"),
         ({"phone": "123"}, "phone", "UK phone number"),
         ({"consent": ""}, "consent", "privacy notice"),
     ],
