@@ -134,6 +134,8 @@ def build(
             times = offered(month)
     free = {t.start.date() for t in times}
     chosen = day or datepicker.first_on_or_after(free, since or today)
+    if today == last:  # today only: today, free or not
+        chosen = today
     previous, following = datepicker.neighbours(month, today, last)
     return Picker(
         mode=mode, month=month, day=chosen, earliest=earliest, level=level,
