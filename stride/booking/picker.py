@@ -106,12 +106,13 @@ def build(
     mode: Mode = "link",
     exclude: dt.datetime | None = None,
     prefer: dt.date | None = None,
+    with_earliest: bool = True,
     level: int = 2,
 ) -> Picker:
     """The picker for ``[today, last]``: the day asked for, else the first free day of
     the month asked for, else the first free day from ``prefer`` (or the old ``week``)
     on, else the earliest free day. ``exclude`` is a time not to offer (the one being
-    moved)."""
+    moved); ``with_earliest`` looks beyond the month shown for the earliest free time."""
 
     def offered(month: dt.date) -> list[Time]:
         return _offered(
@@ -125,7 +126,7 @@ def build(
     month = datepicker.clamp_month(day or asked.month or since or today, today, last)
     times = offered(month)
     earliest = times[0] if times and month == datepicker.month_of(today) else None
-    if earliest is None and exclude is None:
+    if earliest is None and with_earliest:
         found = selectors.earliest_slot(service=service, first_day=today, last_day=last,
                                         practitioner=practitioner)  # fmt: skip
         earliest = _time(found, practitioner, zone) if found else None
@@ -134,6 +135,8 @@ def build(
             times = offered(month)
     free = {t.start.date() for t in times}
     chosen = day or datepicker.first_on_or_after(free, since or today)
+    if today == last:  # today only: today, free or not
+        chosen = today
     previous, following = datepicker.neighbours(month, today, last)
     return Picker(
         mode=mode, month=month, day=chosen, earliest=earliest, level=level,

@@ -116,7 +116,8 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
             asked=picker.Asked.read(request.GET), today=today,
             last=today + dt.timedelta(days=selectors.rules_get().horizon_days), zone=zone,
             link=lambda name, value: "?" + urlencode({name: value}), mode="radio",
-            exclude=entry.start, prefer=entry.start.astimezone(zone).date(), level=3,
+            exclude=entry.start, prefer=entry.start.astimezone(zone).date(),
+            with_earliest=False, level=3,
         )  # fmt: skip
     context = {
         "entry": entry,

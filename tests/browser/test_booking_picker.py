@@ -9,6 +9,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
@@ -16,6 +17,7 @@ from django.test import Client
 from stride.booking.models import DiaryEntry
 from stride.booking.tests.test_manage_page import BODY as MANAGED
 from stride.web import formguard
+from tests.browser.conftest import Watch
 
 AXE = {"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]}
 PHONE = {"width": 360, "height": 640}
@@ -35,15 +37,17 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def _new_page(browser, viewport: dict[str, int], *, scripts: bool = True):
+def _new_page(browser, site, viewport: dict[str, int], *, scripts: bool = True):
     context = browser.new_context(
         viewport=viewport, java_script_enabled=scripts, is_mobile=viewport == PHONE,
         has_touch=viewport == PHONE,
     )  # fmt: skip
     page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.watch = Watch(origin=urlsplit(site.url).netloc)  # as the ``page`` fixture does
+    page.on("console", page.watch.on_console)
+    page.on("response", page.watch.on_response)
+    page.on("pageerror", lambda e: page.watch.console_errors.append(str(e)))
+    page.on("request", page.watch.on_request)
     return context, page
 
 
@@ -73,7 +77,7 @@ def _busiest_day() -> str:
 
 
 def test_without_javascript_a_day_and_a_time_are_links_to_book_by(browser, site):
-    context, page = _new_page(browser, PHONE, scripts=False)
+    context, page = _new_page(browser, site, PHONE, scripts=False)
     page.goto(site.url + "/book/")
     page.get_by_role("link", name="Initial assessment").click()
     page.get_by_role("heading", name="Choose a time for initial assessment").wait_for()
@@ -90,12 +94,12 @@ def test_without_javascript_a_day_and_a_time_are_links_to_book_by(browser, site)
     assert "at 10am (UK time) with Amara Okafor." in page.locator(".lede").inner_text()
     _fill_details_and_book(page)
     assert page.locator(".booking-summary").get_by_text("Amara Okafor").count() == 1
-    assert page.errors == []
+    page.watch.assert_clean()
     context.close()
 
 
 def test_with_javascript_a_day_swaps_the_times_in_place_and_focus_follows(browser, site):
-    context, page = _new_page(browser, PHONE)
+    context, page = _new_page(browser, site, PHONE)
     page.goto(site.url + SERVICE)
     page.wait_for_function("() => document.querySelector('#picker a.day[hx-get]')")
     _axe(page)
@@ -127,12 +131,12 @@ def test_with_javascript_a_day_swaps_the_times_in_place_and_focus_follows(browse
     page.get_by_role("heading", name="Your details").wait_for()
     assert "with Amara Okafor" in page.locator(".lede").inner_text()
     _fill_details_and_book(page)
-    assert page.errors == []
+    page.watch.assert_clean()
     context.close()
 
 
 def test_a_failed_swap_falls_back_to_following_the_link(browser, site):
-    context, page = _new_page(browser, WIDE)
+    context, page = _new_page(browser, site, WIDE)
     page.goto(site.url + SERVICE)
     page.wait_for_function("() => document.querySelector('#picker a.day[hx-get]')")
     page.route("**day=2026-06-04", lambda route: route.fulfill(status=500, body="Error")
@@ -147,7 +151,7 @@ def test_one_day_of_the_busiest_service_fits_a_phone_and_is_kept_as_screenshots(
     day = _busiest_day()
     heights = {}
     for name, viewport in (("360", PHONE), ("1280", WIDE)):
-        context, page = _new_page(browser, viewport)
+        context, page = _new_page(browser, site, viewport)
         page.goto(f"{site.url}{SERVICE}?practitioner=any&day={day}")
         page.wait_for_function("() => document.querySelector('#picker a.day[hx-get]')")
         _axe(page)
@@ -161,7 +165,7 @@ def test_one_day_of_the_busiest_service_fits_a_phone_and_is_kept_as_screenshots(
         _fill_details_and_book(page)
         _axe(page)
         _shot(page, f"3-done-{name}")
-        assert page.errors == []
+        page.watch.assert_clean()
         context.close()
     (ARTIFACTS / "heights.txt").write_text(f"{SERVICE}?practitioner=any&day={day}: {heights}\n")
     assert heights["360"] <= MAX_PHONE_HEIGHT, heights
@@ -171,7 +175,7 @@ def test_from_the_symptom_check_the_posted_picker_swaps_days_too(browser, site):
     from stride.booking import handoff
 
     carried = handoff.dumps(handoff.Handoff(service="initial-assessment", summary="Age 40."))
-    context, page = _new_page(browser, WIDE)
+    context, page = _new_page(browser, site, WIDE)
     page.goto(site.url + "/book/")
     page.evaluate(
         """([action, token, carried]) => {
@@ -196,7 +200,7 @@ def test_from_the_symptom_check_the_posted_picker_swaps_days_too(browser, site):
     page.get_by_role("button", name="9am on Friday 5 June").click()
     page.get_by_role("heading", name="Your details").wait_for()
     assert page.get_by_label("Share this summary with the practitioner").count() == 1
-    assert page.errors == []
+    page.watch.assert_clean()
     context.close()
 
 
@@ -205,7 +209,7 @@ def test_the_manage_page_moves_a_booking_weeks_ahead_with_the_same_picker(browse
     booked = Client().post("/api/bookings", data=json.dumps(body),
                            content_type="application/json").json()  # fmt: skip
     link = booked["manage_url"].replace("http://127.0.0.1:8000", site.url)
-    context, phone = _new_page(browser, PHONE)
+    context, phone = _new_page(browser, site, PHONE)
     phone.goto(link)
     phone.get_by_role("button", name="Change or cancel this appointment").click()
     phone.get_by_role("heading", name="Wednesday 3 June").wait_for()
