@@ -47,7 +47,7 @@ def loads(token: str) -> Handoff | None:
         return Handoff(service=str(data["service"]), summary=str(data["summary"])[:4000],
                        same_day=bool(data.get("same_day")),
                        record=record.as_data() if record else None)  # fmt: skip
-    except (signing.BadSignature, KeyError, TypeError):
+    except (signing.BadSignature, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -47,14 +47,22 @@ def test_the_booking_button_is_inside_the_appointment_card(client):
 
 def test_the_red_flag_page_says_call_999_once_as_the_cards_heading_and_button(client):
     response = _begin(client, age=81, region="leg", places=("loc.calf",))
-    html = _main(_step(client, _state(response), answer="yes").content.decode())
-    assert len(re.findall(r"call 999", html, flags=re.IGNORECASE)) == 1
+    page = _step(client, _state(response), answer="yes").content.decode()
+    # Once on the whole page: the footer's reminder steps aside for emergency advice.
+    assert len(re.findall(r"call 999", page, flags=re.IGNORECASE)) == 1
+    assert 'class="emergency-note"' not in page and "data-emergency" in page
+    html = _main(page)
     card = _card(html)
     heading = ('<h2 id="advice-heading" class="advice-call"><a class="button button-danger '
                'button-call" href="tel:999">Call 999 now</a></h2>')  # fmt: skip
     assert heading in card
     # The knowledge's advice keeps everything but its first words, which the button says.
     assert "The blood supply to your foot may be blocked." in card
+
+
+def test_other_pages_keep_the_footers_emergency_reminder(client):
+    page = _begin(client).content.decode()
+    assert 'class="emergency-note"' in page and "data-emergency" not in page
 
 
 def test_a_and_e_advice_has_a_call_button_for_when_they_cannot_get_there():

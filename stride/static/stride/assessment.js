@@ -102,6 +102,9 @@
       enhanceForms(fresh);
       enhanceDiagram(fresh);
       enhancePins(fresh);
+      // Emergency advice says 999 once, in its card; the footer's reminder steps aside.
+      var note = document.querySelector(".emergency-note");
+      if (note) { note.hidden = !!fresh.querySelector("[data-emergency]"); }
       window.scrollTo(0, 0);
       announce();
     });
