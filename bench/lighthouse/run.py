@@ -33,9 +33,17 @@ the project tree is written except ``node_modules`` (and npm's ``package-lock.js
 installed with npm on the first run; no browser is ever downloaded (``CHROME_PATH`` points at
 Debian's Chromium and install scripts are not run).
 
+The patient pages (``--patient-pages``)
+    The article above, the booking page of a service (``/book/follow-up/``) and the symptom
+    check's results page, reached by a script (``flow.mjs``, a Lighthouse user flow driving
+    the same Chromium through puppeteer-core): the questionnaire is answered as a dancer with
+    posterior ankle impingement would, and Lighthouse measures the load of the results page
+    that the last answer posts to. The booking and results pages are ``noindex``, so SEO is
+    reported for them but not required.
+
 Run it with
-``uv run python bench/lighthouse/run.py [--url-path PATH] [--runs N] [--check] [--keep-server]``;
-see ``bench/README.md``.
+``uv run python bench/lighthouse/run.py [--url-path PATH | --patient-pages] [--runs N] [--check]
+[--keep-server]``; see ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -87,6 +95,23 @@ CATEGORY_NAMES = {
     "seo": "SEO",
 }
 REQUIRED_SCORES = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+# Pages that tell search engines to keep away (noindex): SEO is shown but not required.
+NOINDEX_REQUIRED = {k: v for k, v in REQUIRED_SCORES.items() if k != "seo"}
+FLOW = HERE / "flow.mjs"
+# The symptom check as the flow answers it: a dancer with posterior ankle impingement.
+FLOW_PLAN = """
+import json, sys
+import django
+django.setup()
+from stride.assessment.tests.test_questionnaire import DANCER
+from stride.knowledge import assessment_kb
+words = assessment_kb.wording()
+places = [f for f, yes in DANCER.items() if f.startswith("loc.") and yes]
+answers = {words[f]["question"]: ("yes" if yes else "no")
+           for f, yes in DANCER.items() if not f.startswith("loc.") and words[f].get("question")}
+json.dump({"region": "ankle", "age": "27", "sex": "female", "places": places,
+           "answers": answers}, sys.stdout)
+"""
 METRICS = {
     "first-contentful-paint": "First Contentful Paint",
     "largest-contentful-paint": "Largest Contentful Paint",
@@ -117,6 +142,7 @@ class Options:
     runs: int
     check: bool
     keep_server: bool
+    patient_pages: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +178,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--check", action="store_true", help="exit with code 1 if a requirement fails"
     )
     parser.add_argument(
+        "--patient-pages",
+        action="store_true",
+        help="the article, the booking page and the symptom check's results (a scripted flow)",
+    )
+    parser.add_argument(
         "--keep-server",
         action="store_true",
         help="leave the demo server running after the report, until Ctrl-C",
@@ -161,7 +192,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         parser.error("--url-path must be a path on the site, starting with a single /")
     if not 1 <= args.runs <= MAX_RUNS:
         parser.error(f"--runs must be between 1 and {MAX_RUNS}")
-    return Options(args.url_path, args.runs, args.check, args.keep_server)
+    return Options(args.url_path, args.runs, args.check, args.keep_server, args.patient_pages)
 
 
 def ensure_lighthouse() -> None:
@@ -348,9 +379,13 @@ def failed_audits(result: Mapping[str, Any], category: str) -> list[Failure]:
 
 
 def format_report(
-    result: Mapping[str, Any], all_runs: list[dict[str, Any]], retries: int = 0
+    result: Mapping[str, Any],
+    all_runs: list[dict[str, Any]],
+    retries: int = 0,
+    required_scores: Mapping[str, int] = REQUIRED_SCORES,
 ) -> tuple[str, bool]:
-    """The printed report and whether every requirement passes."""
+    """The printed report and whether every requirement passes (a category missing from
+    ``required_scores`` is shown, not required)."""
     lines = [
         "",
         f"Lighthouse {result.get('lighthouseVersion')} on {result.get('finalDisplayedUrl')}",
@@ -375,7 +410,11 @@ def format_report(
     all_pass = True
     for category in CATEGORIES:
         score = score_of(result, category)
-        required = REQUIRED_SCORES[category]
+        if category not in required_scores:
+            shown = "n/a" if score is None else score
+            lines.append(f"{CATEGORY_NAMES[category]:<16} {shown:>5} {'-':>9}  not required")
+            continue
+        required = required_scores[category]
         ok = score is not None and score >= required
         all_pass &= ok
         relation = ">=" if required < 100 else "="
@@ -433,6 +472,59 @@ def wait_for_ctrl_c(url: str, process: subprocess.Popen[bytes], log: Path) -> No
         print("\nStopping the demo server.", flush=True)
 
 
+def run_flow(base: str, env: Mapping[str, str], tmp: Path, number: int) -> dict[str, Any]:
+    """The patient pages' flow once: {step name: Lighthouse result}."""
+    plan = tmp / "plan.json"
+    made = subprocess.run([sys.executable, "-c", FLOW_PLAN], env=dict(env), capture_output=True,
+                          text=True, check=False, timeout=120)  # fmt: skip
+    if made.returncode != 0:
+        raise BenchError(f"could not write the symptom check's answers:\n{made.stderr}")
+    plan.write_text(made.stdout)
+    out = tmp / f"flow-{number}.json"
+    chrome_tmp = tmp / "chrome"
+    chrome_tmp.mkdir(exist_ok=True)
+    flow_env = dict(os.environ, CHROME_PATH=CHROMIUM, TMPDIR=str(chrome_tmp))
+    with (tmp / f"flow-{number}.log").open("w+") as log:
+        process = spawn(["node", str(FLOW), base, str(plan), str(out)], flow_env, HERE, log)
+        try:
+            returncode = process.wait(timeout=LIGHTHOUSE_TIMEOUT_SECONDS * 3)
+        except subprocess.TimeoutExpired:
+            raise BenchError("the Lighthouse flow did not finish in time") from None
+        finally:
+            stop(process)
+        log.seek(0)
+        output = log.read()
+    if returncode != 0 or not out.exists():
+        raise LighthouseError(f"the Lighthouse flow failed (exit {returncode}):\n{output}",
+                              transient=RUN_AGAIN in output)  # fmt: skip
+    found = json.loads(out.read_text())
+    print(f"  the symptom check took {found['questions']} answers", flush=True)
+    return {step["name"]: step["lhr"] for step in found["steps"]}
+
+
+def patient_pages(base: str, env: Mapping[str, str], tmp: Path, options: Options) -> bool:
+    runs = []
+    for number in range(1, options.runs + 1):
+        print(f"Running the Lighthouse flow ({number}/{options.runs}) on {base}...", flush=True)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                runs.append(run_flow(base, env, tmp, number))
+                break
+            except LighthouseError as error:
+                if not error.transient or attempt == ATTEMPTS:
+                    raise
+                print(f"  Lighthouse asked to be run again ({attempt + 1}/{ATTEMPTS})...")
+    all_pass = True
+    for name in ("article", "booking", "results"):
+        results = [run[name] for run in runs]
+        required = REQUIRED_SCORES if name == "article" else NOINDEX_REQUIRED
+        text, passed = format_report(median_run(results), results, required_scores=required)
+        print(f"\n##### {name} page" + text, flush=True)
+        all_pass &= passed
+    print("\nPATIENT PAGES: " + ("ALL REQUIREMENTS PASS" if all_pass else "SOME FAIL"))
+    return all_pass
+
+
 def benchmark(tmp: Path, options: Options) -> int:
     port = free_port()
     env = stride_env(tmp, port)
@@ -445,6 +537,9 @@ def benchmark(tmp: Path, options: Options) -> int:
         status = http_status(url)
         if status != 200:
             raise BenchError(f"{url} answered {status}, not 200:\n{tail(log)}")
+        if options.patient_pages:
+            all_pass = patient_pages(base, env, tmp, options)
+            return 1 if options.check and not all_pass else 0
         results = []
         retries = 0
         for number in range(1, options.runs + 1):

@@ -29,10 +29,12 @@ from stride.booking.models import DiaryEntry, Service
 from stride.site import selectors as site_selectors
 from stride.site.models import Practitioner
 from stride.site.pagecache import public_page
-from stride.web import ratelimit
+from stride.web import patientform, ratelimit
 from stride.web.formguard import public_form
 
 DONE_KEY = "stride_booked"  # session: submission id -> reference
+# The details form's fields, in the order of the page (the error summary's order).
+DETAILS_ORDER = ("name", "email", "phone", "date_of_birth", "reason", "share_summary", "consent")
 
 
 @require_safe
@@ -125,12 +127,18 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
     person = service_practitioner(service, source.get("practitioner"))
     if carried and carried.same_day and start.date() != clock.now().astimezone(zone).date():
         raise Http404("urgent: today only")  # the picker offered only today's times
+    today = clock.today(zone.key)
+    form = patientform.read(source, today=today)
+    until = selectors.online_changes_until(start=start)
     context = {
         "clinic": site_selectors.clinic_get(), "service": service, "start": start,
         "person": person, "practitioner": person.slug if person else "any",
         "submission": source.get("submission") or secrets.token_urlsafe(16),
-        "values": source, "errors": {}, "carried": carried,
+        "values": source, "carried": carried,
         "handoff": source.get("handoff", "") if carried else "",
+        "change_until": until.astimezone(zone), "change_online": clock.now() < until,
+        "late_hours": selectors.rules_get().late_cancel_hours,
+        **patientform.page_context(form, {}, DETAILS_ORDER),
     }  # fmt: skip
 
     def page(status: int = 200) -> HttpResponse:
@@ -149,7 +157,7 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseRedirect(reverse("booking:start"))
     if ratelimit.hit("booking-ip", ratelimit.client_ip(request),
                      limit=settings.BOOKING_LIMIT_PER_IP, window=3600):  # fmt: skip
-        context["errors"] = {None: "Too many attempts. Please call us to book."}
+        context.update(errors={None: "Too many attempts. Please call us to book."})
         return page(429)
     data = {
         "service": service.slug, "practitioner": context["practitioner"],
@@ -157,16 +165,18 @@ def details(request: HttpRequest, slug: str) -> HttpResponse:
         "reason": request.POST.get("reason", ""),
         "assessment_summary": carried.summary
         if carried and request.POST.get("share_summary") == "yes" else "",
-        "patient": {k: request.POST.get(k, "") for k in ("name", "email", "phone",
-                                                         "date_of_birth")},
+        "patient": form.fields,
     }  # fmt: skip
-    parsed = validation.parse(data, zone=zone, today=clock.today(zone.key))
+    parsed = validation.parse(data, zone=zone, today=today)
+    parsed.problems = form.checked(parsed.problems)
     if parsed.details and data["assessment_summary"] and carried and carried.record:
         # Shared: the same answers as data too, for the practitioner's table.
         parsed.details = dataclasses.replace(parsed.details, assessment_record=carried.record)
     outcome = policy.book(parsed)
     if outcome.kind == "invalid":
-        context["errors"] = {(f or "").removeprefix("patient."): m for f, c, m in outcome.problems}
+        context.update(
+            patientform.page_context(form, patientform.by_field(outcome.problems), DETAILS_ORDER)
+        )
         return page(400)
     if outcome.kind != "booked":
         status = {"taken": 409, "rate_limited": 429, "not_bookable": 400, "busy": 503}

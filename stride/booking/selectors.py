@@ -43,10 +43,14 @@ def rules_get() -> BookingRules:
     return BookingRules.objects.get_or_create(pk=1)[0]
 
 
-def online_changes_until(*, entry: DiaryEntry) -> dt.datetime:
-    """The last moment a patient may move or cancel online: the start less the clinic's
-    late-cancellation window. After it they phone; staff may still change it."""
-    return entry.start - dt.timedelta(hours=rules_get().late_cancel_hours)
+def online_changes_until(*, entry: DiaryEntry | None = None,
+                         start: dt.datetime | None = None) -> dt.datetime:  # fmt: skip
+    """The last moment a patient may move or cancel online: the start (of ``entry``, or
+    one not yet booked) less the clinic's late-cancellation window. After it they phone;
+    staff may still change it."""
+    begins = entry.start if entry is not None else start
+    assert begins is not None
+    return begins - dt.timedelta(hours=rules_get().late_cancel_hours)
 
 
 def on_grid(*, service: Service, start: dt.datetime, practitioner: Practitioner | None) -> bool:

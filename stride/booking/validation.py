@@ -36,11 +36,12 @@ MAX_KEY = 64
 MAX_NAME = 120
 
 
-def text(limit: int, *, required: bool = False, free_text: bool = False,
-         marks: bool = True) -> Callable[[Any], str]:  # fmt: skip
+def text(limit: int, *, required: bool = False, free_text: bool = False, marks: bool = True,
+         missing: str = "This is needed.") -> Callable[[Any], str]:  # fmt: skip
     """The check for a text field: null reads as empty, the value is trimmed, at most
     ``limit`` characters, on one line without control or bidi characters (free text keeps
-    its line breaks and tabs). ``marks=False``: invisible direction marks are taken out
+    its line breaks and tabs); ``missing`` is the message when a required value is
+    empty. ``marks=False``: invisible direction marks are taken out
     first (a phone number or an email copied from a contact list), instead of refused."""
 
     def check(value: Any) -> str:
@@ -50,7 +51,7 @@ def text(limit: int, *, required: bool = False, free_text: bool = False,
             raise PydanticCustomError("invalid_type", "Give this as text.")
         value = (value if marks else hygiene.without_marks(value)).strip()
         if required and not value:
-            raise PydanticCustomError("required", "This is needed.")
+            raise PydanticCustomError("required", missing)
         if len(value) > limit:
             raise PydanticCustomError("too_long", f"Use at most {limit} characters.")
         problem = hygiene.free_text_problem if free_text else hygiene.single_line_problem
@@ -92,6 +93,7 @@ def start_time(raw: Any, zone: ZoneInfo) -> dt.datetime:
 
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@example.com"
+PHONE_FORMAT = "Enter a UK phone number, like 07700 900123"
 
 
 def normal_email(email: str) -> str:
@@ -109,7 +111,7 @@ def normal_email(email: str) -> str:
 
 
 def _email(value: Any) -> str:
-    email = text(254, required=True, marks=False)(value)
+    email = text(254, required=True, marks=False, missing="Enter your email address")(value)
     try:
         validate_email(email)
         return normal_email(email)
@@ -118,7 +120,7 @@ def _email(value: Any) -> str:
 
 
 def _phone(value: Any) -> str:
-    raw = text(40, required=True, marks=False)(value)
+    raw = text(40, required=True, marks=False, missing="Enter a UK phone number")(value)
     try:
         number = phonenumbers.parse(raw, "GB")
     except phonenumbers.NumberParseException:
@@ -131,18 +133,21 @@ def _phone(value: Any) -> str:
         or number.country_code != 44
         or phonenumbers.is_possible_number_with_reason(number) != possible
     ):
-        raise PydanticCustomError("invalid_phone", "Give a UK phone number, e.g. 07700 900123.")
+        raise PydanticCustomError("invalid_phone", PHONE_FORMAT)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _date_of_birth(value: Any, info: ValidationInfo) -> dt.date:
-    raw = text(10, required=True)(value)
+    raw = text(10, required=True, missing="Enter your date of birth")(value)
     try:
         born = dt.date.fromisoformat(raw)
     except ValueError:
-        raise PydanticCustomError("invalid_date", "Give a date such as 1990-12-10.") from None
-    if not dt.date(1900, 1, 1) <= born <= _today(info):
-        raise PydanticCustomError("out_of_range", "Check the date of birth.")
+        raise PydanticCustomError("invalid_date", "Enter the date of birth as YYYY-MM-DD, "
+                                  "like 1990-12-10") from None  # fmt: skip
+    if born > _today(info):
+        raise PydanticCustomError("out_of_range", "Date of birth must be in the past")
+    if born < dt.date(1900, 1, 1):
+        raise PydanticCustomError("out_of_range", "Date of birth must be after 1900")
     return born
 
 
@@ -173,9 +178,9 @@ Summary = Annotated[str, BeforeValidator(text(MAX_SUMMARY, free_text=True))]
 
 
 class PatientIn(_In):
-    name: Annotated[str, BeforeValidator(text(MAX_NAME, required=True))] = Field(
-        max_length=MAX_NAME, description="The patient's full name, on one line."
-    )
+    name: Annotated[
+        str, BeforeValidator(text(MAX_NAME, required=True, missing="Enter your full name"))
+    ] = Field(max_length=MAX_NAME, description="The patient's full name, on one line.")
     email: Annotated[str, BeforeValidator(_email)] = Field(
         max_length=254, description="Where the confirmation and reminders go."
     )

@@ -22,12 +22,23 @@ from stride.booking.linkpages import private
 from stride.booking.models import WaitlistOffer, WaitlistRequest
 from stride.booking.views import SESSION_SECONDS
 from stride.site import selectors as site_selectors
-from stride.web import formguard, ratelimit
+from stride.web import formguard, patientform, ratelimit
 from stride.web.formguard import public_form
 
 OFFER_KEY = "stride_waitlist_offer"
 REQUEST_KEY = "stride_waitlist_request"
 JOINED_KEY = "stride_waitlist_joined"
+# The join form's fields, in the order of the page (the error summary's order).
+JOIN_ORDER = (
+    "practitioner",
+    "earliest",
+    "latest",
+    "name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "consent",
+)
 
 
 def _date(raw: str, field: str, problems: list[validation.Problem]) -> dt.date | None:
@@ -80,7 +91,8 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "clinic": clinic, "service": service, "choice": choice,
         "people": service.practitioners.filter(is_active=True), "today": today,
-        "horizon": horizon, "errors": {}, "free": [],
+        "horizon": horizon, "free": [],
+        **patientform.page_context(patientform.read(source, today=today), {}, JOIN_ORDER),
         "values": {"earliest": today.isoformat(), "latest": default_latest.isoformat(),
                    **source.dict()},
     }  # fmt: skip
@@ -95,8 +107,9 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     problems: list[validation.Problem] = []
     dates = _dates(request.POST.get("earliest", ""), request.POST.get("latest", ""),
                    today=today, horizon=horizon, problems=problems)  # fmt: skip
-    patient = {k: request.POST.get(k, "") for k in ("name", "email", "phone", "date_of_birth")}
-    details = validation.parse_patient(patient, today=today, problems=problems)
+    form = patientform.read(request.POST, today=today)
+    details = validation.parse_patient(form.fields, today=today, problems=problems)
+    problems[:] = form.checked(problems)
     if request.POST.get("consent") != "yes":
         problems.append(("consent", "consent_required",
                          "Please agree to the privacy notice to join the waitlist."))  # fmt: skip
@@ -113,7 +126,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                 problems.append((None, "free_times", "There are free times in those dates, "
                                  "so there is no need to wait: book one of them now."))  # fmt: skip
     if problems or details is None or dates is None:  # nothing is written
-        context["errors"] = {(f or "").removeprefix("patient."): m for f, _c, m in problems}
+        context.update(patientform.page_context(form, patientform.by_field(problems), JOIN_ORDER))
         return render(request, "booking/waitlist_join.html", context, status=400)
     joined = waitlist.join(service=service, practitioner=person, earliest=dates[0],
                            latest=dates[1], details=details)  # fmt: skip

@@ -25,6 +25,10 @@ from stride.office.diary_views import visible_practitioners, zone
 from stride.office.entry_views import CHANGED, actor, entry_for
 from stride.office.roles import staff_only
 from stride.site.models import Practitioner
+from stride.web import patientform
+
+# The form's fields, in the order of the page (the error summary's order).
+NEW_ORDER = ("service", "start", "name", "email", "phone", "date_of_birth", "reason")
 
 
 def staff_times(*, service: Service, person: Practitioner, day: dt.date) -> list[dt.datetime]:
@@ -67,23 +71,24 @@ def _choices(request: HttpRequest, source: Any) -> dict[str, Any]:
 def new_booking(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     context = _choices(request, source)
-    context.update(values=source, errors={})
+    today = clock.now().astimezone(zone()).date()
+    form = patientform.read(source, today=today)
+    context.update(values=source, **patientform.page_context(form, {}, NEW_ORDER))
     if request.method != "POST":
         return render(request, "office/booking_new.html", page(request, "diary", **context))
     problems: list[validation.Problem] = []
     start = validation.parse_start(source.get("start", ""), zone(), problems)
     if start is not None and start not in context["times"]:
         problems.append(("start", "not_free", "Choose one of the free times listed."))
-    today = clock.now().astimezone(zone()).date()
-    patient = {k: source.get(k, "") for k in ("name", "email", "phone", "date_of_birth")}
-    details = validation.parse_patient(patient, today=today, problems=problems)
+    details = validation.parse_patient(form.fields, today=today, problems=problems)
+    problems[:] = patientform.for_someone_else(form.checked(problems))
     reason = source.get("reason", "").strip()
     if len(reason) > validation.MAX_REASON:
         problems.append(("reason", "too_long", "Use at most 2000 characters."))
     if context["service"] is None or context["person"] is None:
         problems.append(("service", "required", "Choose a service and who it is with."))
     if problems or details is None or start is None:
-        context["errors"] = {(f or "").removeprefix("patient."): m for f, _c, m in problems}
+        context.update(patientform.page_context(form, patientform.by_field(problems), NEW_ORDER))
         return render(request, "office/booking_new.html", page(request, "diary", **context),
                       status=400)  # fmt: skip
     try:
@@ -93,7 +98,11 @@ def new_booking(request: HttpRequest) -> HttpResponse:
             staff=True,
         )  # fmt: skip
     except (services.SlotUnavailable, services.Busy):
-        context["errors"] = {"start": "That time has just gone. Choose another."}
+        context.update(
+            patientform.page_context(
+                form, {"start": "That time has just gone. Choose another."}, NEW_ORDER
+            )
+        )
         context["times"] = staff_times(service=context["service"], person=context["person"],
                                        day=context["day"])  # fmt: skip
         return render(request, "office/booking_new.html", page(request, "diary", **context),

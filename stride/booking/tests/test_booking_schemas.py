@@ -55,8 +55,9 @@ def test_every_problem_of_a_request_is_listed_at_once(client):
         ("patient.name", "invalid_characters",
          "Use plain text on one line, without special characters."),
         ("patient.email", "invalid_email", validation.INVALID_EMAIL),
-        ("patient.phone", "invalid_phone", "Give a UK phone number, e.g. 07700 900123."),
-        ("patient.date_of_birth", "invalid_date", "Give a date such as 1990-12-10."),
+        ("patient.phone", "invalid_phone", "Enter a UK phone number, like 07700 900123"),
+        ("patient.date_of_birth", "invalid_date",
+         "Enter the date of birth as YYYY-MM-DD, like 1990-12-10"),
         ("consent", "consent_required", "Please agree to the privacy notice to book."),
         ("booked_by.name", "too_long", "Use at most 120 characters."),
     ]  # fmt: skip
@@ -76,8 +77,13 @@ def test_every_problem_of_a_request_is_listed_at_once(client):
          ("idempotency_key", "too_long", "Use at most 64 characters.")),
         ({"reason": ["sore"]}, ("reason", "invalid_type", "Give this as text.")),
         ({"patient": {**PATIENT, "date_of_birth": "1899-12-31"}},
-         ("patient.date_of_birth", "out_of_range", "Check the date of birth.")),
-        ({"patient": {**PATIENT, "phone": None}}, ("patient.phone", "required", "This is needed.")),
+         ("patient.date_of_birth", "out_of_range", "Date of birth must be after 1900")),
+        ({"patient": {**PATIENT, "phone": None}},
+         ("patient.phone", "required", "Enter a UK phone number")),
+        ({"patient": {**PATIENT, "name": " "}},
+         ("patient.name", "required", "Enter your full name")),
+        ({"patient": {**PATIENT, "email": ""}},
+         ("patient.email", "required", "Enter your email address")),
     ],
 )  # fmt: skip
 def test_each_field_keeps_its_code_and_message(client, change, expected):
@@ -188,7 +194,7 @@ def test_the_clinic_s_today_bounds_the_date_of_birth():
     found: list[validation.Problem] = []
     patient = {**PATIENT, "date_of_birth": "2026-06-02"}
     assert validation.parse_patient(patient, today=dt.date(2026, 6, 1), problems=found) is None
-    assert found == [("patient.date_of_birth", "out_of_range", "Check the date of birth.")]
+    assert found == [("patient.date_of_birth", "out_of_range", "Date of birth must be in the past")]
     details = validation.parse_patient(patient, today=dt.date(2026, 6, 2), problems=found)
     assert details is not None and details.date_of_birth == dt.date(2026, 6, 2)
 

@@ -80,7 +80,9 @@ def test_staff_can_book_a_phone_only_service(staff_login):
 @pytest.mark.parametrize(
     ("change", "words"),
     [({"phone": "12"}, "UK phone number"), ({"start": "2026-06-01T03:00:00+01:00"},
-     "Choose one of the free times"), ({"name": ""}, "This is needed")],
+     "Choose one of the free times"), ({"name": ""}, "Enter the patient&#x27;s full name"),
+     ({"date_of_birth": "", "date_of_birth-day": "31", "date_of_birth-month": "2",
+       "date_of_birth-year": "1980"}, "The patient&#x27;s date of birth must be a real date")],
 )  # fmt: skip
 def test_bad_input_is_refused_next_to_the_field_and_nothing_is_written(staff_login, change,
                                                                         words):  # fmt: skip
