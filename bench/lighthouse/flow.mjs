@@ -37,17 +37,17 @@ async function walk(page, stopBefore) {
   await page.goto(`${base}/assessment/?region=${plan.region}`, { waitUntil: "load" });
   await page.type("#age", plan.age);
   await page.click(`input[name=sex][value=${plan.sex}]`);
-  await submit(page, "main form button[type=submit]");
+  await submit(page, "button.button-primary::-p-text(Start)");
   for (const place of plan.places) await page.click(`input[name=place][value="${place}"]`);
-  await submit(page, "main form button[type=submit]");
+  await submit(page, "button.button-primary::-p-text(Next)");
   for (let n = 0; n < 60; n++) {
     const asked = await heading(page);
     if (asked === "Your results") return n;
     const answer = plan.answers[asked] ?? "no";
     const button = `button[name=answer][value=${answer}]`;
     if (n === stopBefore) return n;
-    if (asked.startsWith("Important:")) {
-      throw new Error(`a warning page stopped the walk: ${asked}`);
+    if (!(await page.$(button))) {
+      throw new Error(`no answer button on the page headed ${JSON.stringify(asked)}`);
     }
     await submit(page, button);
   }
