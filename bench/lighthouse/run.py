@@ -475,7 +475,8 @@ def wait_for_ctrl_c(url: str, process: subprocess.Popen[bytes], log: Path) -> No
 def run_flow(base: str, env: Mapping[str, str], tmp: Path, number: int) -> dict[str, Any]:
     """The patient pages' flow once: {step name: Lighthouse result}."""
     plan = tmp / "plan.json"
-    made = subprocess.run([sys.executable, "-c", FLOW_PLAN], env={**env, "DJANGO_SETTINGS_MODULE": "stride.settings"}, capture_output=True,
+    plan_env = {**env, "DJANGO_SETTINGS_MODULE": "stride.settings"}
+    made = subprocess.run([sys.executable, "-c", FLOW_PLAN], env=plan_env, capture_output=True,
                           text=True, check=False, timeout=120)  # fmt: skip
     if made.returncode != 0:
         raise BenchError(f"could not write the symptom check's answers:\n{made.stderr}")
