@@ -231,6 +231,9 @@ class DiaryEntry(models.Model):
     calendar_uid = models.CharField(max_length=80, blank=True)
     calendar_sequence = models.PositiveIntegerField(default=0)
     note = models.CharField(max_length=500, blank=True, help_text="Staff note (blocks).")
+    arrived_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient arrived (the front desk's note)."
+    )
     created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -323,7 +323,7 @@ class Conflict(Exception):
     """The booking changed since it was shown (its version moved on): nothing was done."""
 
 
-def _expect(current: DiaryEntry, version: int | None) -> None:
+def expect_version(current: DiaryEntry, version: int | None) -> None:
     if version is not None and current.version != version:
         raise Conflict
 
@@ -337,7 +337,7 @@ def booking_cancel(
         # Re-read inside the transaction (the write lock on SQLite, a row lock on
         # PostgreSQL) so a concurrent cancel or reschedule is seen, not overwritten.
         current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
-        _expect(current, expected_version)
+        expect_version(current, expected_version)
         now = clock.now()
         if current.status != DiaryEntry.Status.CONFIRMED:
             return current
@@ -365,7 +365,7 @@ def booking_reschedule(
     start = start.astimezone(dt.UTC)  # lengths are real time, also across a clock change
     with diary_write():
         current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
-        _expect(current, expected_version)
+        expect_version(current, expected_version)
         now = clock.now()
         if current.status != DiaryEntry.Status.CONFIRMED or (not staff and _late(current, now)):
             raise LateCancellation
@@ -396,25 +396,12 @@ def booking_reschedule(
         return current
 
 
-def booking_mark(
-    *, entry: DiaryEntry, status: str, actor: str, expected_version: int | None = None
-) -> DiaryEntry:
-    """Record that the patient came (attended) or did not (no_show), once it has started."""
-    if status not in (DiaryEntry.Status.ATTENDED, DiaryEntry.Status.NO_SHOW):
-        raise ValueError("mark attended or no_show")
-    with diary_write():
-        current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
-        _expect(current, expected_version)
-        if current.kind != DiaryEntry.Kind.APPOINTMENT or current.status == (
-            DiaryEntry.Status.CANCELLED
-        ):
-            raise ValueError("only a booked appointment can be marked")
-        if current.start > clock.now():
-            raise ValueError("an appointment can be marked once it has started")
-        current.status = status
-        current.version += 1
-        current.save(update_fields=["status", "version", "updated_at"])
-        return current
+def taken_meanwhile(entry: DiaryEntry) -> bool:
+    """A cancelled entry's time now overlaps another confirmed one (so it cannot come back)."""
+    return DiaryEntry.objects.filter(
+        practitioner_id=entry.practitioner_id, status=DiaryEntry.Status.CONFIRMED,
+        occupied_start__lt=entry.occupied_end, occupied_end__gt=entry.occupied_start,
+    ).exclude(pk=entry.pk).exists()  # fmt: skip
 
 
 def booking_reinstate(
@@ -424,17 +411,13 @@ def booking_reinstate(
     another entry), and tell the patient."""
     with diary_write():
         current = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
-        _expect(current, expected_version)
+        expect_version(current, expected_version)
         if current.status != DiaryEntry.Status.CANCELLED or current.kind != "appointment":
             raise ValueError("only a cancelled appointment can be reinstated")
         if current.start <= clock.now():
             raise SlotUnavailable
         release_expired_holds(clock.now())
-        clash = DiaryEntry.objects.filter(
-            practitioner=current.practitioner, status=DiaryEntry.Status.CONFIRMED,
-            occupied_start__lt=current.occupied_end, occupied_end__gt=current.occupied_start,
-        ).exclude(pk=current.pk).exists()  # fmt: skip
-        if clash:
+        if taken_meanwhile(current):
             raise SlotUnavailable
         current.status = DiaryEntry.Status.CONFIRMED
         current.cancelled_at = None

@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from stride import clock
 from stride.booking.models import DiaryEntry
-from stride.office import audit
+from stride.office import audit, diary_grid, entry_actions
 from stride.office.context import page
 from stride.office.roles import profile_of, sees_all, staff_only
 from stride.site import selectors as site_selectors
@@ -62,8 +62,35 @@ def entries_for(people: list[Practitioner], start: dt.datetime,
     )
 
 
+QUICK = ("arrived", "attended", "no_show")  # the grid's own buttons; the entry page has all
+
+
+def _quick(grid: diary_grid.Grid, now: dt.datetime, zone: ZoneInfo) -> list[Any]:
+    """Give each appointment on the grid its buttons (``entry.quick``); the appointments
+    with a shared symptom check summary, with their local start, in time order."""
+    shared: list[Any] = []
+    for row in grid.rows:
+        for _column, cell, _href in row.cells:
+            for entry, _start, _end in cell.entries:
+                open_now = entry_actions.for_entry(entry, now=now, zone=zone,
+                                                   check_reinstate=False)  # fmt: skip
+                entry.quick = [a for a in open_now if a.name in QUICK]
+                details = getattr(entry, "details", None)
+                if details and (details.assessment_summary or details.assessment_record):
+                    shared.append((entry, _start))
+    return sorted(shared, key=lambda pair: pair[1])
+
+
+def _template(request: HttpRequest, view: str) -> str:
+    """The whole page, or just the diary when htmx swaps another day or week in."""
+    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "diary":
+        return f"office/_diary_{view}.html"
+    return f"office/diary_{view}.html"
+
+
 @staff_only()
 def day(request: HttpRequest) -> HttpResponse:
+    """The day as a time grid: a column per practitioner, a row per slot step."""
     zone = _zone()
     chosen = _chosen_day(request, zone)
     people = visible_practitioners(request)
@@ -73,52 +100,41 @@ def day(request: HttpRequest) -> HttpResponse:
         if not people:
             raise Http404("no such practitioner")
     start, end = _day_bounds(chosen, zone)
-    entries = entries_for(people, start, end)
-    columns: list[dict[str, Any]] = []
-    for person in people:
-        mine = [e for e in entries if e.practitioner_id == person.pk]
-        columns.append({
-            "person": person,
-            "entries": [(e, e.start.astimezone(zone), e.end.astimezone(zone)) for e in mine],
-            "booked": sum(1 for e in mine if e.kind == "appointment" and e.status != "cancelled"),
-        })  # fmt: skip
+    now = clock.now()
+    shown = diary_grid.day_grid(day=chosen, people=people, zone=zone, now=now)
+    shared = _quick(shown, now, zone)
     audit.record(request, "diary.view_day", f"day:{chosen.isoformat()}")
-    return render(request, "office/diary_day.html", page(
-        request, "diary", day=chosen, columns=columns, zone=zone.key,
+    return render(request, _template(request, "day"), page(
+        request, "diary", day=chosen, grid=shown, zone=zone.key, day_title=f"{chosen:%A %-d %B %Y}",
         previous=chosen - dt.timedelta(days=1), following=chosen + dt.timedelta(days=1),
-        today=clock.now().astimezone(zone).date(), practitioner=wanted,
+        today=now.astimezone(zone).date(), practitioner=wanted,
         # Same-zone aware datetimes subtract as wall clocks: compare in UTC.
         hours=round((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 3600),
-        now=clock.now(), marks=[("attended", "Attended"), ("no_show", "Did not attend")],
-        everyone=visible_practitioners(request),
+        now=now, everyone=visible_practitioners(request), shared=shared,
     ))  # fmt: skip
 
 
 @staff_only()
 def week(request: HttpRequest) -> HttpResponse:
-    """Monday to Sunday: a row per day, a column per practitioner."""
+    """Monday to Sunday for one practitioner: a column per day, a row per slot step.
+    Without ``practitioner`` everyone the member of staff may see, one grid each."""
     tz = _zone()
     chosen = _chosen_day(request, tz)
     monday = chosen - dt.timedelta(days=chosen.weekday())
-    people = visible_practitioners(request)
-    start, _ = _day_bounds(monday, tz)
-    _, end = _day_bounds(monday + dt.timedelta(days=6), tz)
-    entries = entries_for(people, start, end)
-    rows = []
-    for offset in range(7):
-        day = monday + dt.timedelta(days=offset)
-        cells = []
-        for person in people:
-            mine = [
-                (e, e.start.astimezone(tz))
-                for e in entries
-                if e.practitioner_id == person.pk and e.start.astimezone(tz).date() == day
-            ]
-            cells.append(mine)  # fmt: skip
-        rows.append((day, cells))
+    everyone = visible_practitioners(request)
+    wanted = request.GET.get("practitioner", "")
+    people = [p for p in everyone if p.slug == wanted] if wanted else everyone
+    if wanted and not people:
+        raise Http404("no such practitioner")
+    now = clock.now()
+    grids = [(p, diary_grid.week_grid(monday=monday, person=p, zone=tz, now=now))
+             for p in people]  # fmt: skip
+    for _person, shown in grids:
+        _quick(shown, now, tz)
     audit.record(request, "diary.view_week", f"week:{monday.isoformat()}")
-    return render(request, "office/diary_week.html", page(
-        request, "diary", monday=monday, rows=rows, people=people, zone=tz.key,
+    return render(request, _template(request, "week"), page(
+        request, "diary", monday=monday, grids=grids, zone=tz.key, practitioner=wanted,
+        monday_title=f"{monday:%-d %B %Y}",
         previous=monday - dt.timedelta(days=7), following=monday + dt.timedelta(days=7),
-        today=clock.now().astimezone(tz).date(),
+        today=now.astimezone(tz).date(), everyone=everyone, now=now,
     ))  # fmt: skip

@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stride.booking import services
+from stride import clock
+from stride.booking import attendance, services
 from stride.booking.models import DiaryEntry
-from stride.office import audit
+from stride.office import audit, entry_actions
 from stride.office.context import page
 from stride.office.diary_views import zone
 from stride.office.roles import profile_of, sees_all, staff_only
@@ -52,10 +53,10 @@ def _version(request: HttpRequest) -> int | None:
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     item = entry_for(request, pk)
     audit.record(request, "booking.view", f"booking:{item.pk}")
+    actions = entry_actions.for_entry(item, now=clock.now(), zone=zone())
     return render(request, "office/entry.html", page(
         request, "diary", entry=item, start=item.start.astimezone(zone()),
-        end=item.end.astimezone(zone()), can_reinstate=item.status == "cancelled"
-        and item.kind == "appointment",
+        end=item.end.astimezone(zone()), actions=entry_actions.names(actions),
         reasons=CANCEL_REASONS,
     ))  # fmt: skip
 
@@ -113,8 +114,8 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     item = entry_for(request, pk)
     status = request.POST.get("status", "")
     try:
-        services.booking_mark(entry=item, status=status, actor=actor(request),
-                              expected_version=_version(request))  # fmt: skip
+        attendance.booking_mark(entry=item, status=status, actor=actor(request),
+                                expected_version=_version(request))  # fmt: skip
     except services.Conflict:
         messages.error(request, CHANGED)
     except ValueError as error:
@@ -123,10 +124,31 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record(request, f"booking.mark_{status}", f"booking:{item.pk}")
         messages.success(request, "Marked as attended." if status == "attended"
                          else "Marked as did not attend.")  # fmt: skip
+    return _back(request, item)
+
+
+def _back(request: HttpRequest, item: DiaryEntry) -> HttpResponse:
     back = request.POST.get("next", "")
     if back.startswith("/office/diary/") and url_has_allowed_host_and_scheme(back, None):
-        return redirect(back)  # marked from the day's list
+        return redirect(back)  # from the diary's grid
     return redirect("office:entry", pk=item.pk)
+
+
+@staff_only()
+@require_POST
+def arrived(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient is here: a time noted on the appointment (not a status)."""
+    item = entry_for(request, pk)
+    try:
+        attendance.booking_arrived(entry=item, zone=zone(), expected_version=_version(request))
+    except services.Conflict:
+        messages.error(request, CHANGED)
+    except ValueError as error:
+        messages.error(request, f"Not changed: {error}.")
+    else:
+        audit.record(request, "booking.arrived", f"booking:{item.pk}")
+        messages.success(request, "Noted as arrived.")
+    return _back(request, item)
 
 
 @staff_only()

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from stride import clock
 from stride.booking import selectors, services, validation
 from stride.booking.models import DiaryEntry, Service
-from stride.office import audit
+from stride.office import audit, diary_grid
 from stride.office.context import page
 from stride.office.diary_views import visible_practitioners, zone
 from stride.office.entry_views import CHANGED, actor, entry_for
@@ -123,17 +123,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     day = _day(request.GET.get("day", "") or request.POST.get("day", ""), local.date())
     times = [t for t in staff_times(service=item.service, person=item.practitioner, day=day)
              if t != local]  # fmt: skip
+    shown = diary_grid.day_grid(day=day, people=[item.practitioner], zone=zone(),
+                                now=clock.now())  # fmt: skip
     context = page(
-        request,
-        "diary",
-        entry=item,
-        start=local,
-        day=day,
-        times=times,
-        error="",
-        previous=day - dt.timedelta(days=1),
-        following=day + dt.timedelta(days=1),
-    )
+        request, "diary", entry=item, start=local, day=day, times=times, error="",
+        previous=day - dt.timedelta(days=1), following=day + dt.timedelta(days=1),
+        grid=shown, allowed=set(times), moving=True, day_title=f"{day:%A %-d %B %Y}",
+    )  # fmt: skip
     if request.method != "POST":
         return render(request, "office/booking_move.html", context)
     problems: list[validation.Problem] = []

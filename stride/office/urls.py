@@ -22,6 +22,7 @@ urlpatterns = [
     path("office/entries/<int:pk>/", entry_views.entry, name="entry"),
     path("office/entries/<int:pk>/cancel/", entry_views.cancel, name="entry_cancel"),
     path("office/entries/<int:pk>/mark/", entry_views.mark, name="entry_mark"),
+    path("office/entries/<int:pk>/arrived/", entry_views.arrived, name="entry_arrived"),
     path("office/entries/<int:pk>/reinstate/", entry_views.reinstate, name="entry_reinstate"),
     path("office/entries/<int:pk>/move/", staff_booking.move, name="entry_move"),
     path("office/waitlist/", desk_views.waitlist_list, name="waitlist"),

@@ -37,7 +37,7 @@ def test_reception_sees_every_practitioner_and_the_summary(staff_login, two_book
     client = staff_login("reception")
     html = client.get("/office/diary/", {"day": "2026-06-02"}).content.decode()
     assert "Ada Patient" in html and "Ben Patient" in html
-    assert "Self-assessment: heel pain." in html
+    assert "Symptom check shared" in html  # said in the grid; read on the entry's page
     assert "10:00" in html and "11:00" in html  # local (BST) times
     assert AuditEvent.objects.filter(action="diary.view_day", subject="day:2026-06-02").exists()
 

@@ -1,6 +1,7 @@
-// Back-office pages work without this file. With it, print buttons appear, and quick
-// actions (marking attendance from the day's list) update their entry in place with
-// htmx, keep keyboard focus on it and announce the result.
+// Back-office pages work without this file. With it, print buttons appear; quick
+// actions (arrival and attendance from the diary's grid) update their entry in place
+// with htmx, keep keyboard focus on it and announce the result; and the diary's day and
+// week links swap the grid in place, keeping the address and moving focus to the heading.
 (function () {
   "use strict";
 
@@ -10,6 +11,11 @@
       button.addEventListener("click", function () { window.print(); });
     });
     if (!window.htmx) { return; }
+    root.querySelectorAll("a[data-diary-nav]").forEach(function (link) {
+      link.setAttribute("hx-get", link.getAttribute("href"));
+      link.setAttribute("hx-target", "#diary");
+      link.setAttribute("hx-swap", "outerHTML");
+    });
     root.querySelectorAll("form[data-quick]").forEach(function (form) {
       var target = form.getAttribute("data-quick");
       form.setAttribute("hx-post", form.getAttribute("action"));
@@ -27,6 +33,20 @@
     live.setAttribute("aria-live", "polite");
     document.body.appendChild(live);
     document.body.addEventListener("htmx:afterSettle", function (event) {
+      var diary = document.getElementById("diary");
+      if (diary && event.detail.target && event.detail.target.id === "diary") {
+        enhance(diary);
+        var path = event.detail.pathInfo && event.detail.pathInfo.requestPath;
+        if (path) { window.history.replaceState(null, "", path); }
+        var heading = diary.querySelector("h1");
+        if (heading) {
+          heading.setAttribute("tabindex", "-1");
+          heading.focus();
+          document.title = "Diary: " + heading.textContent.trim();
+          live.textContent = heading.textContent.trim();
+        }
+        return;
+      }
       var card = event.detail.elt;
       if (!card || !card.id) { return; }
       var fresh = document.getElementById(card.id);
