@@ -116,16 +116,17 @@ def day(request: HttpRequest) -> HttpResponse:
 
 @staff_only()
 def week(request: HttpRequest) -> HttpResponse:
-    """Monday to Sunday for one practitioner: a column per day, a row per slot step.
-    Without ``practitioner`` everyone the member of staff may see, one grid each."""
+    """Monday to Sunday for one practitioner (``practitioner``; else the first the member
+    of staff may see, with a choice of the others): a column per day, a row per slot step."""
     tz = _zone()
     chosen = _chosen_day(request, tz)
     monday = chosen - dt.timedelta(days=chosen.weekday())
     everyone = visible_practitioners(request)
     wanted = request.GET.get("practitioner", "")
-    people = [p for p in everyone if p.slug == wanted] if wanted else everyone
-    if wanted and not people:
+    people = [p for p in everyone if p.slug == wanted] if wanted else everyone[:1]
+    if not people:
         raise Http404("no such practitioner")
+    wanted = people[0].slug
     now = clock.now()
     grids = [(p, diary_grid.week_grid(monday=monday, person=p, zone=tz, now=now))
              for p in people]  # fmt: skip
