@@ -7,6 +7,7 @@ time patients can book."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -53,7 +54,12 @@ def book_url(column: Column, cell: grid.Cell[Any]) -> str:
         return ""
     query = {"practitioner": column.person.slug, "day": column.day.isoformat(),
              "start": cell.at.isoformat()}  # fmt: skip
-    return reverse("office:booking_new") + "?" + urlencode(query)
+    return _booking_new() + "?" + urlencode(query)
+
+
+@functools.cache
+def _booking_new() -> str:
+    return reverse("office:booking_new")
 
 
 def bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:

@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from stride import clock
 from stride.booking.models import DiaryEntry
-from stride.office import audit, diary_grid, entry_actions
+from stride.office import audit, diary_grid, entry_actions, grid_html
 from stride.office.context import page
 from stride.office.roles import profile_of, sees_all, staff_only
 from stride.site import selectors as site_selectors
@@ -105,7 +105,8 @@ def day(request: HttpRequest) -> HttpResponse:
     shared = _quick(shown, now, zone)
     audit.record(request, "diary.view_day", f"day:{chosen.isoformat()}")
     return render(request, _template(request, "day"), page(
-        request, "diary", day=chosen, grid=shown, zone=zone.key, day_title=f"{chosen:%A %-d %B %Y}",
+        request, "diary", day=chosen, grid=shown, grid_body=grid_html.body(shown, request=request),
+        zone=zone.key, day_title=f"{chosen:%A %-d %B %Y}",
         previous=chosen - dt.timedelta(days=1), following=chosen + dt.timedelta(days=1),
         today=now.astimezone(zone).date(), practitioner=wanted,
         # Same-zone aware datetimes subtract as wall clocks: compare in UTC.
@@ -128,13 +129,12 @@ def week(request: HttpRequest) -> HttpResponse:
         raise Http404("no such practitioner")
     wanted = people[0].slug
     now = clock.now()
-    grids = [(p, diary_grid.week_grid(monday=monday, person=p, zone=tz, now=now))
-             for p in people]  # fmt: skip
-    for _person, shown in grids:
-        _quick(shown, now, tz)
+    shown = diary_grid.week_grid(monday=monday, person=people[0], zone=tz, now=now)
+    _quick(shown, now, tz)
     audit.record(request, "diary.view_week", f"week:{monday.isoformat()}")
     return render(request, _template(request, "week"), page(
-        request, "diary", monday=monday, grids=grids, zone=tz.key, practitioner=wanted,
+        request, "diary", monday=monday, person=people[0], grid=shown, zone=tz.key,
+        grid_body=grid_html.body(shown, request=request), practitioner=wanted,
         monday_title=f"{monday:%-d %B %Y}",
         previous=monday - dt.timedelta(days=7), following=monday + dt.timedelta(days=7),
         today=now.astimezone(tz).date(), everyone=everyone, now=now,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from stride import clock
 from stride.booking import selectors, services, validation
 from stride.booking.models import DiaryEntry, Service
-from stride.office import audit, diary_grid
+from stride.office import audit, diary_grid, grid_html
 from stride.office.context import page
 from stride.office.diary_views import visible_practitioners, zone
 from stride.office.entry_views import CHANGED, actor, entry_for
@@ -128,7 +128,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     context = page(
         request, "diary", entry=item, start=local, day=day, times=times, error="",
         previous=day - dt.timedelta(days=1), following=day + dt.timedelta(days=1),
-        grid=shown, allowed=set(times), moving=True, day_title=f"{day:%A %-d %B %Y}",
+        grid=shown, day_title=f"{day:%A %-d %B %Y}",
+        grid_body=grid_html.body(shown, request=request, moving=True, allowed=set(times)),
     )  # fmt: skip
     if request.method != "POST":
         return render(request, "office/booking_move.html", context)

@@ -52,7 +52,7 @@ def test_the_diary_pages_pass_axe_and_show_a_booking(page, site):
         _axe(page)
     page.goto(f"{site.url}/office/diary/?day={day}")
     assert page.get_by_role("link", name="Ada Patient").is_visible()
-    page.get_by_text("Symptom check summary").click()
+    page.get_by_text("Ada Patient (Amara Okafor)").click()  # the day's shared summaries
     assert page.get_by_text("Self-assessment: heel.").is_visible()
     page.watch.assert_clean()
 
