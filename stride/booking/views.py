@@ -61,6 +61,8 @@ def manage_start(request: HttpRequest) -> HttpResponse:
     token = source.get("token", "")
     details = _details_for(token)
     clinic = site_selectors.clinic_get()
+    if not token and request.method != "POST":  # the address typed without a link
+        return private(render(request, "booking/manage_help.html", {"clinic": clinic}))
     if details is None:
         page = render(request, "booking/manage_help.html",
                       {"clinic": clinic, "link_failed": True}, status=404)  # fmt: skip
@@ -141,6 +143,10 @@ def manage_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _entry(request, reference)
     if entry is None:
         return _back(reference, "signed_out")
+    if request.POST.get("confirm") != "yes":  # one tap never cancels: ask first
+        context = {"clinic": site_selectors.clinic_get(), "entry": entry,
+                   "start": entry.start.astimezone(selectors.clinic_zone())}  # fmt: skip
+        return private(render(request, "booking/manage_cancel.html", context))
     try:
         services.booking_cancel(entry=entry, actor="patient", reason="cancelled online")
     except services.LateCancellation:

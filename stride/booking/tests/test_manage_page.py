@@ -103,6 +103,13 @@ def test_a_wrong_token_explains_and_offers_to_resend(client, booked):
     assert not posted.cookies
 
 
+def test_the_address_without_a_link_says_how_to_get_in(client):
+    response = client.get("/bookings/manage/")
+    assert response.status_code == 200 and not response.cookies
+    html = response.content.decode()
+    assert "This link does not work" not in html and "Send me the link" in html
+
+
 def test_a_bookmark_without_a_session_explains_how_to_get_back_in(booked):
     page = Client(enforce_csrf_checks=True).get(f"/bookings/manage/{booked['reference']}/")
     assert page.status_code == 200
@@ -125,7 +132,13 @@ def test_the_page_moves_and_cancels_the_booking(booked):
     after = browser.get(response["Location"])
     assert "has moved" in after.content.decode()
     assert not after.cookies
-    browser.post(url + "cancel", form_fields(after.content.decode()), headers=SAME_SITE)
+    # One tap never cancels: the first post asks, the confirmation's own post cancels.
+    asked = browser.post(url + "cancel", form_fields(after.content.decode()), headers=SAME_SITE)
+    assert asked.status_code == 200 and DiaryEntry.objects.get().status == "confirmed"
+    question = asked.content.decode()
+    assert "Are you sure you want to cancel your appointment?" in question
+    assert "No, keep my appointment" in question
+    browser.post(url + "cancel", {**form_fields(question), "confirm": "yes"}, headers=SAME_SITE)
     assert DiaryEntry.objects.get().status == "cancelled"
 
 
@@ -173,7 +186,8 @@ def test_forms_on_the_page_refuse_a_post_from_elsewhere(booked):
     wrong = {**fields, "session_check": "x" * 22}
     assert browser.post(url + "cancel", wrong, headers=SAME_SITE).status_code == 403
     assert DiaryEntry.objects.get().status == "confirmed"
-    assert browser.post(url + "cancel", fields, headers=SAME_SITE).status_code == 303
+    confirmed = {**fields, "confirm": "yes"}
+    assert browser.post(url + "cancel", confirmed, headers=SAME_SITE).status_code == 303
     assert DiaryEntry.objects.get().status == "cancelled"
 
 
