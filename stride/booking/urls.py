@@ -15,6 +15,11 @@ urlpatterns = [
     path("bookings/manage/<str:reference>/", views.manage, name="manage"),
     path("bookings/manage/<str:reference>/cancel", views.manage_cancel, name="manage_cancel"),
     path(
+        "bookings/manage/<str:reference>/appointment.ics",
+        views.manage_calendar,
+        name="manage_calendar",
+    ),
+    path(
         "bookings/manage/<str:reference>/reschedule",
         views.manage_reschedule,
         name="manage_reschedule",

@@ -12,15 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from stride import clock
-from stride.booking import linkpages, picker, selectors, services
+from stride.booking import calendar, linkpages, picker, selectors, services
 from stride.booking.linkpages import private
 from stride.booking.models import BookingDetails, DiaryEntry, ExtraManageToken
 from stride.site import selectors as site_selectors
@@ -131,10 +131,27 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
         "clinic": clinic,
         "notice": linkpages.notice(request.GET.get("result", ""), clinic.phone),
     }
+    if request.GET.get("result") == "moved":  # the new time, for the patient's calendar
+        title = calendar.title(entry=entry, clinic_name=clinic.name)
+        context["links"] = calendar.web_links(title=title, start=entry.start, end=entry.end,
+                                              location=", ".join(clinic.address_lines))  # fmt: skip
     partial = shown is not None and request.headers.get("HX-Request") == "true"
     page = render(request, "booking/_picker.html" if partial else "booking/manage.html", context)
     patch_vary_headers(page, ["HX-Request"])
     return private(page)
+
+
+@require_safe
+def manage_calendar(request: HttpRequest, reference: str) -> HttpResponse:
+    """The appointment's calendar file, for the session that opened its link: the same
+    event as the emails' (same UID, the latest SEQUENCE), so it updates the old one."""
+    entry = _entry(request, reference)
+    if entry is None:
+        raise Http404("no such booking")
+    response = HttpResponse(calendar.for_entry(entry, publish=True),
+                            content_type="text/calendar; charset=utf-8")  # fmt: skip
+    response["Content-Disposition"] = "attachment; filename=appointment.ics"
+    return private(response)
 
 
 @public_form(session=True)

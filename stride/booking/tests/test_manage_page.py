@@ -132,6 +132,12 @@ def test_the_page_moves_and_cancels_the_booking(booked):
     after = browser.get(response["Location"])
     assert "has moved" in after.content.decode()
     assert not after.cookies
+    # The new time for the patient's calendar: the file updates the event already there.
+    assert "Update your calendar" in after.content.decode()
+    ics = browser.get(url + "appointment.ics")
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert b"DTSTART:20260603T100000Z" in ics.content and b"SEQUENCE:1" in ics.content
+    assert Client().get(url + "appointment.ics").status_code == 404  # only with the session
     # One tap never cancels: the first post asks, the confirmation's own post cancels.
     asked = browser.post(url + "cancel", form_fields(after.content.decode()), headers=SAME_SITE)
     assert asked.status_code == 200 and DiaryEntry.objects.get().status == "confirmed"
