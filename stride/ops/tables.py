@@ -16,6 +16,7 @@ import dj_database_url
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connections, models
+from django.db.utils import load_backend
 from django.db.migrations.recorder import MigrationRecorder
 
 from stride.core.backup import BackupError
@@ -156,22 +157,27 @@ def parse_url(url: str) -> dict[str, Any]:
 
 
 def open_alias(alias: str, config: dict[str, Any]) -> str:
-    """Make ``alias`` a connection to the database ``config`` describes, and check it answers."""
-    full = connections.configure_settings({"default": dict(config), alias: dict(config)})[alias]
-    connections.settings[alias] = full
+    """Connect ``alias`` to the database ``config`` describes, and check it answers.
+
+    The connection is made here rather than added to the settings: it lives only as
+    long as the operation needs it."""
+    full = connections.configure_settings({"default": dict(config)})["default"]
+    connections[alias] = load_backend(full["ENGINE"]).DatabaseWrapper(full, alias)
     try:
         connections[alias].ensure_connection()
     except Exception as error:
         close_alias(alias)
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise BackupError(f"Cannot reach {describe(full)}: {first}") from None
     return alias
 
 
 def close_alias(alias: str) -> None:
-    if alias in connections.settings:
-        try:
-            connections[alias].close()
-        finally:
-            del connections[alias]
-            del connections.settings[alias]
+    try:
+        wrapper = connections[alias]
+    except Exception:
+        return
+    try:
+        wrapper.close()
+    finally:
+        del connections[alias]
