@@ -16,8 +16,8 @@ import dj_database_url
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connections, models
-from django.db.utils import load_backend
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.utils import load_backend
 
 from stride.core.backup import BackupError
 from stride.core.backup.rows import TableDigest, encode_row, row_line

@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import psycopg
@@ -37,9 +38,10 @@ def server_url() -> str:
 
 def _admin(url: str) -> psycopg.Connection:
     cfg = dj_database_url.parse(url)
-    return psycopg.connect(dbname="postgres", user=cfg["USER"] or None,
-                           password=cfg["PASSWORD"] or None, host=cfg["HOST"] or None,
-                           port=cfg["PORT"] or None, autocommit=True, connect_timeout=3)  # fmt: skip
+    return psycopg.connect(
+        dbname="postgres", user=cfg["USER"] or None, password=cfg["PASSWORD"] or None,
+        host=cfg["HOST"] or None, port=cfg["PORT"] or None, autocommit=True, connect_timeout=3,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -58,21 +60,27 @@ def empty_postgres() -> Iterator[str]:
 
 
 @pytest.fixture
-def fresh_database(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[str], str]:
+def fresh_database(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], str]]:
     """``fresh_database("sqlite" | "postgresql")``: a migrated, empty database's alias."""
     opened: list[str] = []
 
     def make(vendor: str) -> str:
+        config: dict[str, Any]
         if vendor == "sqlite":
-            config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "fresh.sqlite3")}
+            config = {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(tmp_path / "fresh.sqlite3"),
+            }
         else:
-            config = dj_database_url.parse(request.getfixturevalue("empty_postgres"))
+            config = dict(dj_database_url.parse(request.getfixturevalue("empty_postgres")))
         alias = tables.open_alias(f"fresh_{vendor}", dict(config))
         opened.append(alias)
         call_command("migrate", database=alias, interactive=False, verbosity=0)
         return alias
 
-    yield make  # type: ignore[misc]
+    yield make
     for alias in opened:
         tables.close_alias(alias)
 

@@ -49,7 +49,9 @@ def test_audit_rows_for_the_backup_and_the_restore_come_after_the_copy(
     audit_before = AuditEvent.objects.count()
     _, target, _ = _restored(clinic, fresh_database, tmp_path, settings, connection.vendor)
     assert AuditEvent.objects.filter(action="backup.made").count() == 1
-    restored = list(AuditEvent.objects.using(target).order_by("id").values_list("action", flat=True))
+    restored = list(
+        AuditEvent.objects.using(target).order_by("id").values_list("action", flat=True)
+    )
     assert len(restored) == audit_before + 1
     assert restored[-1] == "backup.restored"
     assert "backup.made" not in restored
