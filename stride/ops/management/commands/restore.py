@@ -27,10 +27,13 @@ class Command(BaseCommand):
         with plainly("The restore"):
             key = sealed.load_key(options["key_file"]) if options["key_file"] else None
             if options["interactive"]:
-                answer = input(
-                    f"This replaces every row in {where} and the media folder with the "
-                    "backup's. Type 'restore' to go on: "
-                )
+                try:
+                    answer = input(
+                        f"This replaces every row in {where} and the media folder with the "
+                        "backup's. Type 'restore' to go on: "
+                    )
+                except EOFError:
+                    answer = ""
                 if answer.strip() != "restore":
                     raise CommandError("Nothing was restored.")
             done = restore.restore(options["file"], key=key)
