@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import sqlite3
+import subprocess
 import tarfile
 from pathlib import Path
 
@@ -11,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from stride.core.backup import BackupError, sealed
+from stride.core.backup import BackupError, archive, sealed
 from stride.office.models import AuditEvent
 from stride.ops import backup, restore
 from stride.ops.tests.conftest import AUDIT, PHOTO, rows
@@ -147,3 +150,20 @@ def test_the_restore_command_says_plainly_what_is_wrong(made, tmp_path):
         call_command("restore", str(junk), "--no-input")
     with pytest.raises(CommandError, match="There is no backup file"):
         call_command("restore", str(tmp_path / "missing"), "--no-input")
+
+
+def test_the_native_copy_is_of_the_same_moment_as_the_rows(clinic, tmp_path):
+    path = backup.make(tmp_path / "clinic.backup").path
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    manifest = archive.extract(path, unpacked)
+    patients = manifest.tables["booking_patient"]["rows"]
+    assert patients >= 3
+    native = unpacked / manifest.native
+    if connection.vendor == "sqlite":
+        with contextlib.closing(sqlite3.connect(native)) as copy:
+            assert copy.execute("SELECT count(*) FROM booking_patient").fetchone()[0] == patients
+    else:
+        listing = subprocess.run(["pg_restore", "--list", str(native)], capture_output=True,
+                                 text=True, check=True).stdout  # fmt: skip
+        assert "TABLE DATA public booking_patient" in listing
