@@ -61,10 +61,6 @@ def digest(model: type[models.Model], using: str) -> TableDigest:
     return TableDigest().add_all(read_lines(model, using))
 
 
-def digests(using: str) -> dict[str, dict[str, Any]]:
-    return {table_of(m): digest(m, using).summary() for m in all_models()}
-
-
 def decode(model: type[models.Model], encoded: list[Any]) -> list[Any]:
     values: list[Any] = []
     for field, value in zip(model._meta.concrete_fields, encoded, strict=True):
