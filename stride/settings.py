@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "stride.booking",
     "stride.office",
     "stride.demo",
+    "stride.ops",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, connections
 
 from stride import knowledge
 from stride.core import textmatch
@@ -116,11 +116,11 @@ def search(raw_query: str, limit: int = 20) -> list[Hit]:
     return [Hit(articles[pk], round(score, 4)) for pk, score in ordered[:limit]]
 
 
-def index_article(article: Article) -> None:
+def index_article(article: Article, using: str = "default") -> None:
     """Keep SQLite's full-text table in step with one article (PostgreSQL needs nothing)."""
-    if connection.vendor != "sqlite":
+    if connections[using].vendor != "sqlite":
         return
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article.pk])  # noqa: S608
         cursor.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, title, aka, summary, body) "  # noqa: S608
@@ -136,13 +136,13 @@ def unindex_article(pk: int) -> None:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [pk])  # noqa: S608
 
 
-def rebuild_index() -> int:
+def rebuild_index(using: str = "default") -> int:
     """Re-index every article; returns how many."""
     count = 0
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    if connections[using].vendor == "sqlite":
+        with connections[using].cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
-    for article in Article.objects.all():
-        index_article(article)
+    for article in Article.objects.using(using).all():
+        index_article(article, using)
         count += 1
     return count

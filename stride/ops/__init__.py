@@ -1,0 +1,1 @@
+"""Operations on a whole clinic: backups, restores and the move to PostgreSQL."""
