@@ -13,12 +13,14 @@ In this order:
    can no longer matter (``_Moot``): neither answer would change the triage or the three
    leading conditions, no rule it is part of could still raise the triage, it is no
    strong sign of a dangerous condition that could, and no pathway waits on it. Once
-   an emergency rule has fired nothing can raise the triage, so only the three leading
-   conditions count.
+   an emergency rule has fired nothing can raise the triage, so only a new leading
+   condition counts.
 4. **The search**, over every finding not yet answered or in ``not_sure``:
 
    - a red-flag question that could raise the triage, while a dangerous condition it
-     points to is plausible, or that would complete a rule already half met;
+     points to is plausible, or that would complete a rule already half met; first the
+     one whose "no" would most lower the dangers still plausible, so that one answer
+     can exclude several;
    - then a question that could bring an emergency or urgent condition still at or
      above its exclusion threshold below it: the session never ends while such a danger
      could still be ruled out;
@@ -37,12 +39,12 @@ In this order:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from stride.core.assessment.model import DESTINATIONS, KnowledgeBase, Rule, urgency
-from stride.core.assessment.rules import condition_level, plausible
-from stride.core.assessment.scoring import Compiled, State, entropy, order, sigmoid
+from stride.core.assessment.rules import condition_level, fired_rules, plausible
+from stride.core.assessment.scoring import Compiled, State, compile_kb, entropy, order, sigmoid
 
 STRONG_LOG_LR = math.log(2)
 
@@ -168,6 +170,27 @@ def scripted_question(
     return None
 
 
+def moot_test(
+    kb: KnowledgeBase,
+    *,
+    age: int,
+    sex: str = "unspecified",
+    answers: Mapping[str, bool],
+    not_sure: Iterable[str] = (),
+) -> Callable[[str], bool]:
+    """Whether a pathway question can no longer matter for these answers, as the next
+    question's choice decides it (for estimates such as the progress bar)."""
+    comp = compile_kb(kb)
+    state = State(kb, comp, age, sex)
+    for finding in sorted(answers):
+        state.answer(finding, answers[finding])
+    unsure = set(not_sure) - set(answers)
+    log_odds = state.log_odds()
+    probs = [sigmoid(x) for x in log_odds]
+    rules = fired_rules(kb, age, answers, unsure, dict(zip(comp.slugs, probs, strict=True)))
+    return _Moot(kb, comp, state, log_odds, probs, age, answers, unsure, rules)
+
+
 @lru_cache(maxsize=8)
 def _gates(kb: KnowledgeBase) -> frozenset[str]:
     """The findings a pathway waits on (its ``when``, ``after_no``, ``unless`` or
@@ -191,7 +214,8 @@ class _Moot:
       and could still fire (each of its other groups has a yes or an open question);
       or a yes is a strong sign (likelihood ratio at least 2) of a dangerous condition
       more urgent than the floor that is still plausible;
-    - a yes, or a no, would change the triage level or the three leading conditions.
+    - a yes, or a no, would change the triage level or the three leading conditions
+      (once an emergency rule has fired: the leading condition).
 
     "Not sure" changes nothing here: only explicit answers make a question moot.
     """
@@ -219,7 +243,8 @@ class _Moot:
     def _outcome(self, probs: list[float], rule_level: int) -> tuple[int, frozenset[int]]:
         ranked = order(probs, self.comp.slugs)
         level = min(rule_level, condition_level(self.kb, self.comp, probs, ranked[0]))
-        return level, frozenset(ranked[:3])
+        # Once an emergency rule has fired, only a new leading condition counts.
+        return level, frozenset(ranked[: 1 if self.floor == 0 else 3])
 
     def _open(self, group: frozenset[str]) -> bool:
         return any(f in self.true or (f not in self.answers and f not in self.not_sure)
@@ -424,7 +449,14 @@ def _search(
                 excludes = max(excludes, p_yes)
         raises_triage = outcome_yes[2] < outcome_now[2]
         if finding in urgent_questions and raises_triage and p_yes >= kb.red_flag_bar:
-            key = (2.0, 0.0, gain, finding)
+            # Red flags first whose "no" would most lower the dangers still plausible:
+            # one answer can then exclude several.
+            lowered = sum(
+                probs[i] - no.get(i, probs[i])
+                for i in comp.dangerous
+                if comp.urgency[i] < rule_level and probs[i] >= kb.plausible
+            )
+            key = (2.0, (1 - p_yes) * lowered, gain, finding)
         elif excludes > 0:
             key = (1.5, excludes, gain, finding)
         elif change >= bar:
