@@ -209,11 +209,12 @@ class _Moot:
 
     A question matters when any of these holds:
 
-    - the triage floor set by fired rules (safety nets aside) is below emergency, and
-      a pathway waits on the question; or a rule more urgent than that floor names it
-      and could still fire (each of its other groups has a yes or an open question);
-      or a yes is a strong sign (likelihood ratio at least 2) of a dangerous condition
-      more urgent than the floor that is still plausible;
+    - a rule more urgent than the floor set by the fired rules (safety nets aside; more
+      urgent: a higher level, or the same level and a more urgent destination, such as
+      999 rather than A&E) names it and could still fire (each of its other groups has
+      a yes or an open question); or a yes is a strong sign (likelihood ratio at least
+      2) of a dangerous condition more urgent than that floor that is still plausible;
+    - the floor is below emergency and a pathway waits on the question;
     - a yes, or a no, would change the triage level or the three leading conditions
       (once an emergency rule has fired: the leading condition).
 
@@ -236,15 +237,20 @@ class _Moot:
         self.probs, self.age, self.answers, self.not_sure = probs, age, answers, not_sure
         self.true = {f for f, v in answers.items() if v is True}
         # Safety-net rules can stop firing as answers change: they set no floor here.
-        self.floor = min((urgency(r.level) for r in rules if not r.safety_net), default=3)
+        self.floor = min(
+            ((urgency(r.level), DESTINATIONS.index(r.destination)) for r in rules
+             if not r.safety_net),
+            default=(3, len(DESTINATIONS)),
+        )  # fmt: skip
         self.rule_level = min((urgency(r.level) for r in rules), default=3)
+        self.destination = [DESTINATIONS.index(c.destination) for c in kb.conditions]
         self._now: tuple[int, frozenset[int]] | None = None
 
     def _outcome(self, probs: list[float], rule_level: int) -> tuple[int, frozenset[int]]:
         ranked = order(probs, self.comp.slugs)
         level = min(rule_level, condition_level(self.kb, self.comp, probs, ranked[0]))
         # Once an emergency rule has fired, only a new leading condition counts.
-        return level, frozenset(ranked[: 1 if self.floor == 0 else 3])
+        return level, frozenset(ranked[: 1 if self.floor[0] == 0 else 3])
 
     def _open(self, group: frozenset[str]) -> bool:
         return any(f in self.true or (f not in self.answers and f not in self.not_sure)
@@ -252,24 +258,23 @@ class _Moot:
 
     def __call__(self, finding: str) -> bool:
         kb, comp = self.kb, self.comp
-        if self.floor > 0:
-            if finding in _gates(kb):
+        if self.floor[0] > 0 and finding in _gates(kb):
+            return False
+        for rule in kb.rules:
+            if (
+                finding in rule.findings
+                and (urgency(rule.level), DESTINATIONS.index(rule.destination)) < self.floor
+                and rule.applies_to(self.age)
+                and all(map(self._open, rule.when))
+            ):
                 return False
-            for rule in kb.rules:
-                if (
-                    finding in rule.findings
-                    and urgency(rule.level) < self.floor
-                    and rule.applies_to(self.age)
-                    and all(map(self._open, rule.when))
-                ):
-                    return False  # fmt: skip
-            for i, log_lr in comp.yes.get(finding, ()):
-                if (
-                    comp.urgency[i] < self.floor
-                    and log_lr >= STRONG_LOG_LR
-                    and self.probs[i] >= kb.plausible
-                ):
-                    return False  # fmt: skip
+        for i, log_lr in comp.yes.get(finding, ()):
+            if (
+                (comp.urgency[i], self.destination[i]) < self.floor
+                and log_lr >= STRONG_LOG_LR
+                and self.probs[i] >= kb.plausible
+            ):
+                return False
         if self._now is None:
             self._now = self._outcome(self.probs, self.rule_level)
         with_it = self.true | {finding}
@@ -301,6 +306,7 @@ class _Now:
         ]
         self.over = frozenset(i for i in comp.dangerous if probs[i] >= self.thresholds[i])
         self.destination = [DESTINATIONS.index(c.destination) for c in kb.conditions]
+        self.top3 = frozenset(self.order[:3])
         self.outcome = self.with_changes({}, rule_level, None)
 
     def with_changes(
@@ -347,7 +353,16 @@ class _Now:
         destination = -1
         if level >= 2 and comp.urgency[lead] == level and (level < rule_level or rule_level == 3):
             destination = self.destination[lead]
-        return lead, material, level, frozenset(ranked[:3]), destination
+        # A newcomer among the three leading conditions counts only when it is clearly
+        # ahead of the one it displaces (as a new leader must be): a near tie for third
+        # place is no change.
+        top3 = frozenset(ranked[:3])
+        if top3 != self.top3:
+            entering = max(new.get(i, probs[i]) for i in top3 - self.top3)
+            leaving = min(new.get(i, probs[i]) for i in self.top3 - top3)
+            if entering < self.kb.leader_margin * leaving:
+                top3 = self.top3
+        return lead, material, level, top3, destination
 
 
 Outcome = tuple[int, frozenset[int], int, frozenset[int], int]

@@ -135,3 +135,13 @@ def test_a_pathway_question_that_could_raise_the_triage_is_never_moot():
     moot = moot_test(KB, age=40, answers={"loc.calf": True})
     assert not moot("red.calf_swelling_one_leg")
     assert not moot("red.breathless_or_chest_pain")
+
+
+def test_after_an_a_and_e_rule_a_question_that_could_mean_999_is_still_asked():
+    # Pain out of proportion after a crush sends the person to A&E (compartment
+    # syndrome); chest pain or breathlessness would mean calling 999, so it still
+    # matters, while one-sided calf swelling (a clot, seen the same day) no longer does.
+    moot = moot_test(KB, age=40, answers={"loc.calf": True, "onset.crush_injury": True,
+                                          "red.severe_pain_out_of_proportion": True})  # fmt: skip
+    assert not moot("red.breathless_or_chest_pain")
+    assert moot("red.calf_swelling_one_leg")
