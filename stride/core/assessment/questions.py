@@ -30,8 +30,9 @@ In this order:
      outcome (``_change``): the triage level or where it sends the person; which
      dangerous conditions not already covered by a fired rule are among the three
      leading conditions; and, counted by how likely it is, a condition newly among
-     the three leading ones. A new leader alone, at the same advice, is not a change
-     worth a question.
+     the three leading ones (at least ``leader_margin`` times as likely as the one it
+     displaces). A new leader alone, at the same advice, is not a change worth a
+     question.
 
    When no question qualifies, the answer is None.
 """

@@ -543,3 +543,13 @@ NOW = (0, frozenset({3}), 2, frozenset({0, 1, 3}), 5)  # leader, dangers, level,
 )
 def test_a_change_is_other_advice_an_uncovered_danger_or_a_likely_newcomer(outcome, expected):
     assert questions._change(outcome, NOW, {2: 0.25, 1: 0.5}) == expected
+
+
+@pytest.mark.parametrize(("delta", "top3"), [(0.31, {0, 1, 2}), (0.4, {0, 1, 3})])
+def test_a_newcomer_among_the_leading_three_must_be_clearly_ahead(delta, top3):
+    # alpha 0.5, bravo 0.4, charlie 0.3, delta 0.29: delta must reach 1.25 x 0.3 to
+    # displace charlie, as a new leader must be 1.25 times as likely.
+    comp = engine.compile_kb(KB)
+    now = questions._Now(KB, comp, [0.5, 0.4, 0.3, 0.29], 3)
+    assert now.outcome[3] == {0, 1, 2}
+    assert now.with_changes({3: delta}, 3, 0)[3] == top3
