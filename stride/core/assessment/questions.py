@@ -271,7 +271,8 @@ class _Moot:
                 return False
         for i, log_lr in comp.yes.get(finding, ()):
             if (
-                (comp.urgency[i], self.destination[i]) < self.floor
+                comp.urgency[i] <= 1
+                and (comp.urgency[i], self.destination[i]) < self.floor
                 and log_lr >= STRONG_LOG_LR
                 and self.probs[i] >= kb.plausible
             ):
