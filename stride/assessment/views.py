@@ -180,7 +180,7 @@ def _question(request: HttpRequest, state: State, selected: str | None = None,
     words = assessment_kb.wording()[state.question]
     kb = assessment_kb.knowledge_base()
     needed = progress.still_needed(kb, age=state.age, answers=state.engine_answers(),
-                                   not_sure=state.not_sure)  # fmt: skip
+                                   not_sure=state.not_sure, sex=state.sex)  # fmt: skip
     state.progress = progress.fraction(state.asked, needed, shown=state.progress)
     return _page(request, "assessment/question.html", {
         "state": questionnaire.dumps(state), "words": words, "number": state.asked + 1,

@@ -100,7 +100,7 @@ def test_the_estimate_fits_the_adaptive_replays_of_the_vignettes():
         result = assess(kb, age=case.age, sex=case.sex, answers=answers, not_sure=not_sure)
         while result.next_question and asked < 40:
             needed = progress.still_needed(kb, age=case.age, answers=answers,
-                                           not_sure=not_sure)  # fmt: skip
+                                           not_sure=not_sure, sex=case.sex)  # fmt: skip
             shown = progress.fraction(asked, needed, shown=shown)
             full += shown >= progress.CAP
             finding = result.next_question

@@ -1,7 +1,8 @@
 """How far through the symptom check a person is: an estimate for a progress bar.
 
 The engine promises no number of questions. It asks what the knowledge queues first
-(the screening questions, then the questions of each complaint pathway that applies),
+(the screening questions, then the questions of each complaint pathway that applies,
+passing over those whose answer can no longer matter),
 then searches while some question is likely enough to change the outcome; that bar
 rises with every answer given (``stop_below`` plus ``stop_step`` an answer; "not sure"
 does not raise it). So the questions still needed are estimated as those the
@@ -19,9 +20,10 @@ results.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from stride.core.assessment.model import KnowledgeBase
+from stride.core.assessment.questions import moot_test
 
 TYPICAL_CHANGE = 0.15  # a late question's chance of changing the outcome
 MIN_SEARCH = 2  # while a question is on screen: it, and probably one more
@@ -38,24 +40,38 @@ WORDS = (
 
 
 def queued(
-    kb: KnowledgeBase, *, age: int, answers: Mapping[str, bool], not_sure: Iterable[str] = ()
+    kb: KnowledgeBase,
+    *,
+    age: int,
+    answers: Mapping[str, bool],
+    not_sure: Iterable[str] = (),
+    moot: Callable[[str], bool] | None = None,
 ) -> tuple[str, ...]:
     """The questions the knowledge still queues for these answers: the screening
-    questions not yet asked, then those of every pathway that applies now."""
+    questions not yet asked, then those of every pathway that applies now, less the
+    pathway questions ``moot`` says can no longer matter (they are passed over)."""
     asked = set(answers) | set(not_sure)
     out = [f for f in kb.screening if f not in asked]
     for pathway in kb.pathways:
         if pathway.applies(age, answers):
-            out += [f for f in pathway.ask if f not in asked and f not in out]
+            out += [f for f in pathway.ask if f not in asked and f not in out
+                    and not (moot is not None and moot(f))]  # fmt: skip
     return tuple(out)
 
 
 def still_needed(
-    kb: KnowledgeBase, *, age: int, answers: Mapping[str, bool], not_sure: Iterable[str] = ()
+    kb: KnowledgeBase,
+    *,
+    age: int,
+    answers: Mapping[str, bool],
+    not_sure: Iterable[str] = (),
+    sex: str = "unspecified",
 ) -> int:
     """An estimate of the questions still to come while one is on screen (at least
     ``MIN_SEARCH``): what the knowledge queues, then what the stopping rule allows."""
-    scripted = len(queued(kb, age=age, answers=answers, not_sure=not_sure))
+    not_sure = tuple(not_sure)
+    moot = moot_test(kb, age=age, sex=sex, answers=answers, not_sure=not_sure)
+    scripted = len(queued(kb, age=age, answers=answers, not_sure=not_sure, moot=moot))
     if kb.stop_step <= 0:
         return scripted + MIN_SEARCH
     bar = kb.stop_below + kb.stop_step * (len(answers) + scripted)

@@ -9,19 +9,30 @@ In this order:
    ``not_sure`` is never asked again.
 2. **Screening**: the few questions asked of everyone, in order.
 3. **Pathways**: the questions a clinician asks first for this complaint (where it
-   hurts, age, what has been said so far), in order.
+   hurts, age, what has been said so far), in order, skipping a question whose answer
+   can no longer matter (``_Moot``): neither answer would change the triage or the three
+   leading conditions, no rule it is part of could still raise the triage, it is no
+   strong sign of a dangerous condition that could, and no pathway waits on it. Once
+   an emergency rule has fired nothing can raise the triage, so only a new leading
+   condition counts.
 4. **The search**, over every finding not yet answered or in ``not_sure``:
 
    - a red-flag question that could raise the triage, while a dangerous condition it
-     points to is plausible, or that would complete a rule already half met;
+     points to is plausible, or that would complete a rule already half met; first the
+     one whose "no" would most lower the dangers still plausible, so that one answer
+     can exclude several;
    - then a question that could bring an emergency or urgent condition still at or
      above its exclusion threshold below it: the session never ends while such a danger
      could still be ruled out;
    - then the question with the largest expected fall in summed binary entropy over
      the conditions in contention, among those with at least a ``stop_below`` chance
      (plus ``stop_step`` for each answer given; "not sure" adds nothing) of changing the
-     outcome: the leading condition, which dangerous conditions are in the top three,
-     or the triage.
+     outcome (``_change``): the triage level or where it sends the person; which
+     dangerous conditions not already covered by a fired rule are among the three
+     leading conditions; and, counted by how likely it is, a condition newly among
+     the three leading ones (at least ``leader_margin`` times as likely as the one it
+     displaces). A new leader alone, at the same advice, is not a change worth a
+     question.
 
    When no question qualifies, the answer is None.
 """
@@ -29,11 +40,12 @@ In this order:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
-from stride.core.assessment.model import KnowledgeBase, Rule, urgency
-from stride.core.assessment.rules import plausible
-from stride.core.assessment.scoring import Compiled, State, entropy, order, sigmoid
+from stride.core.assessment.model import DESTINATIONS, KnowledgeBase, Rule, urgency
+from stride.core.assessment.rules import condition_level, fired_rules, plausible
+from stride.core.assessment.scoring import Compiled, State, compile_kb, entropy, order, sigmoid
 
 STRONG_LOG_LR = math.log(2)
 
@@ -123,7 +135,8 @@ def next_question(
     rules: list[Rule],
 ) -> str | None:
     probs = [sigmoid(x) for x in log_odds]
-    question = scripted_question(kb, comp, probs, age, answers, not_sure)
+    moot = _Moot(kb, comp, state, log_odds, probs, age, answers, not_sure, rules)
+    question = scripted_question(kb, comp, probs, age, answers, not_sure, moot)
     if question is not None:
         return question
     true = {f for f, v in answers.items() if v is True}
@@ -137,9 +150,11 @@ def scripted_question(
     age: int,
     answers: Mapping[str, bool],
     not_sure: set[str],
+    moot: Callable[[str], bool] | None = None,
 ) -> str | None:
     """The next question set by knowledge (safety nets, screening, pathways), if any:
-    None means the search chooses."""
+    None means the search chooses. A pathway question ``moot`` says can no longer
+    matter is passed over (it stays open: it may be asked later if it comes to matter)."""
     probability = dict(zip(comp.slugs, probs, strict=True))
     question = safety_net_question(kb, probability, age, answers, not_sure)
     if question is not None:
@@ -151,9 +166,131 @@ def scripted_question(
     for pathway in kb.pathways:
         if pathway.applies(age, answers):
             for finding in pathway.ask:
-                if finding not in asked:
+                if finding not in asked and not (moot is not None and moot(finding)):
                     return finding
     return None
+
+
+def moot_test(
+    kb: KnowledgeBase,
+    *,
+    age: int,
+    sex: str = "unspecified",
+    answers: Mapping[str, bool],
+    not_sure: Iterable[str] = (),
+) -> Callable[[str], bool]:
+    """Whether a pathway question can no longer matter for these answers, as the next
+    question's choice decides it (for estimates such as the progress bar)."""
+    comp = compile_kb(kb)
+    state = State(kb, comp, age, sex)
+    for finding in sorted(answers):
+        state.answer(finding, answers[finding])
+    unsure = set(not_sure) - set(answers)
+    log_odds = state.log_odds()
+    probs = [sigmoid(x) for x in log_odds]
+    rules = fired_rules(kb, age, answers, unsure, dict(zip(comp.slugs, probs, strict=True)))
+    return _Moot(kb, comp, state, log_odds, probs, age, answers, unsure, rules)
+
+
+@lru_cache(maxsize=8)
+def _gates(kb: KnowledgeBase) -> frozenset[str]:
+    """The findings a pathway waits on (its ``when``, ``after_no``, ``unless`` or
+    ``unless_no``): their answers decide which questions come next."""
+    out: set[str] = set()
+    for pathway in kb.pathways:
+        out.update(*pathway.when)
+        out |= pathway.after_no | pathway.unless | pathway.unless_no
+    return frozenset(out)
+
+
+class _Moot:
+    """Whether a pathway question's answer can no longer matter, given the explicit
+    answers so far (for example, once an emergency rule has fired, or once an injury
+    rule has set the triage, the rest of a checklist changes nothing).
+
+    A question matters when any of these holds:
+
+    - a rule more urgent than the floor set by the fired rules (safety nets aside; more
+      urgent: a higher level, or the same level and a more urgent destination, such as
+      999 rather than A&E) names it and could still fire (each of its other groups has
+      a yes or an open question); or a yes is a strong sign (likelihood ratio at least
+      2) of a dangerous condition more urgent than that floor that is still plausible;
+    - the floor is below emergency and a pathway waits on the question;
+    - a yes, or a no, would change the triage level or the three leading conditions
+      (once an emergency rule has fired: the leading condition).
+
+    "Not sure" changes nothing here: only explicit answers make a question moot.
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        comp: Compiled,
+        state: State,
+        log_odds: list[float],
+        probs: list[float],
+        age: int,
+        answers: Mapping[str, bool],
+        not_sure: set[str],
+        rules: list[Rule],
+    ) -> None:
+        self.kb, self.comp, self.state, self.log_odds = kb, comp, state, log_odds
+        self.probs, self.age, self.answers, self.not_sure = probs, age, answers, not_sure
+        self.true = {f for f, v in answers.items() if v is True}
+        # Safety-net rules can stop firing as answers change: they set no floor here.
+        self.floor = min(
+            ((urgency(r.level), DESTINATIONS.index(r.destination)) for r in rules
+             if not r.safety_net),
+            default=(3, len(DESTINATIONS)),
+        )  # fmt: skip
+        self.rule_level = min((urgency(r.level) for r in rules), default=3)
+        self.destination = [DESTINATIONS.index(c.destination) for c in kb.conditions]
+        self._now: tuple[int, frozenset[int]] | None = None
+
+    def _outcome(self, probs: list[float], rule_level: int) -> tuple[int, frozenset[int]]:
+        ranked = order(probs, self.comp.slugs)
+        level = min(rule_level, condition_level(self.kb, self.comp, probs, ranked[0]))
+        # Once an emergency rule has fired, only a new leading condition counts.
+        return level, frozenset(ranked[: 1 if self.floor[0] == 0 else 3])
+
+    def _open(self, group: frozenset[str]) -> bool:
+        return any(f in self.true or (f not in self.answers and f not in self.not_sure)
+                   for f in group)  # fmt: skip
+
+    def __call__(self, finding: str) -> bool:
+        kb, comp = self.kb, self.comp
+        if self.floor[0] > 0 and finding in _gates(kb):
+            return False
+        for rule in kb.rules:
+            if (
+                finding in rule.findings
+                and (urgency(rule.level), DESTINATIONS.index(rule.destination)) < self.floor
+                and rule.applies_to(self.age)
+                and all(map(self._open, rule.when))
+            ):
+                return False
+        for i, log_lr in comp.yes.get(finding, ()):
+            if (
+                comp.urgency[i] <= 1
+                and (comp.urgency[i], self.destination[i]) < self.floor
+                and log_lr >= STRONG_LOG_LR
+                and self.probs[i] >= kb.plausible
+            ):
+                return False
+        if self._now is None:
+            self._now = self._outcome(self.probs, self.rule_level)
+        with_it = self.true | {finding}
+        yes_level = min(
+            [self.rule_level]
+            + [urgency(r.level) for r in kb.rules
+               if not r.safety_net and finding in r.findings and r.applies_to(self.age)
+               and all(g & with_it for g in r.when)]
+        )  # fmt: skip
+        for value, rule_level in ((True, yes_level), (False, self.rule_level)):
+            probs = [sigmoid(x) for x in self.state.log_odds_if(self.log_odds, finding, value)]
+            if self._outcome(probs, rule_level) != self._now:
+                return False
+        return True
 
 
 class _Now:
@@ -170,11 +307,16 @@ class _Now:
             for i in range(len(probs))
         ]
         self.over = frozenset(i for i in comp.dangerous if probs[i] >= self.thresholds[i])
+        self.destination = [DESTINATIONS.index(c.destination) for c in kb.conditions]
+        self.top3 = frozenset(self.order[:3])
         self.outcome = self.with_changes({}, rule_level, None)
 
     def with_changes(
         self, changed: Mapping[int, float], rule_level: int, leader: int | None
-    ) -> tuple[int, frozenset[int], int]:
+    ) -> Outcome:
+        """(leader, dangers among the three leading conditions not covered by a fired
+        rule, triage level, the three leading conditions, where a condition sends the
+        person when the triage is a condition's: -1 when a rule sets it)."""
         probs, comp = self.probs, self.comp
         new = dict(changed)
         top: list[int] = []
@@ -201,12 +343,46 @@ class _Now:
         for i, value in new.items():
             if value >= thresholds[i]:
                 level = min(level, comp.urgency[i])
+        # A danger a fired rule already covers at its level changes no advice.
         material = frozenset(
             i
             for i in ranked[:3]
-            if comp.urgency[i] <= 1 and new.get(i, probs[i]) >= self.kb.material
+            if comp.urgency[i] < min(2, self.rule_level)
+            and new.get(i, probs[i]) >= self.kb.material
         )
-        return lead, material, level
+        # Below urgent, where the advice sends the person (a pharmacist, a podiatrist, a
+        # GP within days, self-care) is the leading condition's, unless a rule sets it.
+        destination = -1
+        if level >= 2 and comp.urgency[lead] == level and (level < rule_level or rule_level == 3):
+            destination = self.destination[lead]
+        # A newcomer among the three leading conditions counts only when it is clearly
+        # ahead of the one it displaces (as a new leader must be): a near tie for third
+        # place is no change.
+        top3 = frozenset(ranked[:3])
+        if top3 != self.top3:
+            entering = max(new.get(i, probs[i]) for i in top3 - self.top3)
+            leaving = min(new.get(i, probs[i]) for i in self.top3 - top3)
+            if entering < self.kb.leader_margin * leaving:
+                top3 = self.top3
+        return lead, material, level, top3, destination
+
+
+Outcome = tuple[int, frozenset[int], int, frozenset[int], int]
+
+
+def _change(outcome: Outcome, now: Outcome, weight: Mapping[int, float]) -> float:
+    """How much an outcome differs from the present one: 1 for other advice (the
+    triage level, or where it sends the person), or for a change in which uncovered
+    dangers are among the three leading conditions; a condition newly among the three
+    leading ones counts by its share of the conditions in contention; a new leader
+    alone counts for nothing."""
+    if (
+        outcome[2] != now[2]
+        or outcome[4] != now[4]
+        or (outcome[1] != now[1] and outcome[3] != now[3])
+    ):
+        return 1.0
+    return sum(weight.get(i, 0.0) for i in outcome[3] - now[3])
 
 
 def _search(
@@ -274,7 +450,9 @@ def _search(
             )  # fmt: skip
         outcome_yes = now.with_changes(yes, yes_rule_level, outcome_now[0])
         outcome_no = now.with_changes(no, rule_level, outcome_now[0])
-        change = p_yes * (outcome_yes != outcome_now) + (1 - p_yes) * (outcome_no != outcome_now)
+        change = p_yes * _change(outcome_yes, outcome_now, weight) + (1 - p_yes) * _change(
+            outcome_no, outcome_now, weight
+        )
         gain = -(
             p_yes * sum(entropy(v) - entropy_of[i] for i, v in yes.items() if i in entropy_of)
             + (1 - p_yes)
@@ -288,7 +466,14 @@ def _search(
                 excludes = max(excludes, p_yes)
         raises_triage = outcome_yes[2] < outcome_now[2]
         if finding in urgent_questions and raises_triage and p_yes >= kb.red_flag_bar:
-            key = (2.0, 0.0, gain, finding)
+            # Red flags first whose "no" would most lower the dangers still plausible:
+            # one answer can then exclude several.
+            lowered = sum(
+                probs[i] - no.get(i, probs[i])
+                for i in comp.dangerous
+                if comp.urgency[i] < rule_level and probs[i] >= kb.plausible
+            )
+            key = (2.0, (1 - p_yes) * lowered, gain, finding)
         elif excludes > 0:
             key = (1.5, excludes, gain, finding)
         elif change >= bar:

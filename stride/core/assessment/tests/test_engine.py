@@ -22,7 +22,7 @@ import math
 
 import pytest
 
-from stride.core.assessment import engine
+from stride.core.assessment import engine, questions
 from stride.core.assessment.model import (
     Cluster,
     ConditionModel,
@@ -522,3 +522,34 @@ def test_same_request_same_result():
         KB, age=44, sex="male", answers=dict(reversed(answers.items())), not_sure={"e.sign"}
     )
     assert first == again == fresh == reordered
+
+
+# --- what counts as a change worth a question ------------------------------------------
+
+NOW = (0, frozenset({3}), 2, frozenset({0, 1, 3}), 5)  # leader, dangers, level, top 3, where
+
+
+@pytest.mark.parametrize(
+    ("outcome", "expected"),
+    [
+        (NOW, 0.0),
+        ((1, frozenset({3}), 2, frozenset({0, 1, 3}), 5), 0.0),  # a new leader alone
+        ((0, frozenset({3}), 1, frozenset({0, 1, 3}), 5), 1.0),  # the triage level
+        ((1, frozenset({3}), 2, frozenset({0, 1, 3}), 6), 1.0),  # where it sends the person
+        ((0, frozenset(), 2, frozenset({0, 1, 2}), 5), 1.0),  # a danger leaves the top three
+        ((0, frozenset(), 2, frozenset({0, 1, 3}), 5), 0.0),  # ... but is still among them
+        ((0, frozenset({3}), 2, frozenset({0, 3, 2}), 5), 0.25),  # a newcomer, by its share
+    ],
+)
+def test_a_change_is_other_advice_an_uncovered_danger_or_a_likely_newcomer(outcome, expected):
+    assert questions._change(outcome, NOW, {2: 0.25, 1: 0.5}) == expected
+
+
+@pytest.mark.parametrize(("delta", "top3"), [(0.31, {0, 1, 2}), (0.4, {0, 1, 3})])
+def test_a_newcomer_among_the_leading_three_must_be_clearly_ahead(delta, top3):
+    # alpha 0.5, bravo 0.4, charlie 0.3, delta 0.29: delta must reach 1.25 x 0.3 to
+    # displace charlie, as a new leader must be 1.25 times as likely.
+    comp = engine.compile_kb(KB)
+    now = questions._Now(KB, comp, [0.5, 0.4, 0.3, 0.29], 3)
+    assert now.outcome[3] == {0, 1, 2}
+    assert now.with_changes({3: delta}, 3, 0)[3] == top3

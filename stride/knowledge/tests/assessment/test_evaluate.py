@@ -150,8 +150,10 @@ def test_dev_no_under_triage(dev_summary):
     assert dev_summary.under_triage == 0, dev_summary.failures
 
 
-def test_dev_adaptive_replay_stays_within_30_questions(dev_summary):
-    assert dev_summary.questions_p90 <= 30
+def test_dev_adaptive_replay_asks_a_median_of_12_questions_at_most(dev_summary):
+    assert dev_summary.questions_median <= 12
+    assert dev_summary.questions_p90 <= 21
+    assert dev_summary.adaptive_under_triage == 0
 
 
 def test_textbook_vignettes_have_no_under_triage_with_all_answers():

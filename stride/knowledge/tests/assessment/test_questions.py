@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from stride.core.assessment.engine import assess
 from stride.core.assessment.model import Result
+from stride.core.assessment.questions import moot_test
 from stride.knowledge import assessment_kb
 
 KB = assessment_kb.knowledge_base()
@@ -102,3 +103,45 @@ def test_the_session_goes_on_while_a_question_could_exclude_a_danger():
     )
     assert no <= set(asked)
     assert result.triage.level in {"self_care", "appointment"}
+
+
+def test_once_an_emergency_rule_fires_the_calf_checklist_is_not_asked():
+    # A cold, pale foot gone suddenly numb is an emergency whatever else is said: the
+    # clot risk questions of calf pain could no longer change the advice or the cause.
+    result, asked = play(60, "loc.calf", {"red.cold_pale_foot", "red.sudden_numb_weak_foot"})
+    assert result.triage.level == "emergency"
+    assert asked == list(KB.screening)
+
+
+def test_after_an_urgent_injury_rule_the_emergency_red_flags_are_still_asked():
+    # Not bearing weight after a twist fires the Ottawa rule (urgent); deformity and pain
+    # out of proportion could still make it an emergency, so they are asked.
+    result, asked = play(30, "loc.ankle_outer", {"onset.twisting_injury", "red.cannot_bear_weight"})
+    assert result.triage.level == "urgent"
+    assert {"red.deformity", "red.severe_pain_out_of_proportion"} <= set(asked)
+
+
+def test_only_explicit_answers_make_a_pathway_question_moot():
+    emergency = {"loc.calf": True, "red.cold_pale_foot": True, "red.sudden_numb_weak_foot": True}
+    assert moot_test(KB, age=60, answers=emergency)("hx.previous_clot")
+    unsure = moot_test(KB, age=60, answers={"loc.calf": True},
+                       not_sure=["red.cold_pale_foot", "red.sudden_numb_weak_foot"])  # fmt: skip
+    assert not unsure("hx.previous_clot")
+    assert not unsure("red.calf_swelling_one_leg")
+
+
+def test_a_pathway_question_that_could_raise_the_triage_is_never_moot():
+    # Calf pain and nothing else: one-sided swelling could make it urgent (a clot).
+    moot = moot_test(KB, age=40, answers={"loc.calf": True})
+    assert not moot("red.calf_swelling_one_leg")
+    assert not moot("red.breathless_or_chest_pain")
+
+
+def test_after_an_a_and_e_rule_a_question_that_could_mean_999_is_still_asked():
+    # Pain out of proportion after a crush sends the person to A&E (compartment
+    # syndrome); chest pain or breathlessness would mean calling 999, so it still
+    # matters, while one-sided calf swelling (a clot, seen the same day) no longer does.
+    moot = moot_test(KB, age=40, answers={"loc.calf": True, "onset.crush_injury": True,
+                                          "red.severe_pain_out_of_proportion": True})  # fmt: skip
+    assert not moot("red.breathless_or_chest_pain")
+    assert moot("red.calf_swelling_one_leg")
