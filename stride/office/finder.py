@@ -98,20 +98,37 @@ def patients_find(*, patients: QuerySet[Patient], wanted: Wanted,
     return [by_pk[pk] for pk in chosen]
 
 
-def likely_duplicate(a: Patient, b: Patient) -> bool:
-    """Two records are likely one person: the same date of birth, and the same phone
-    or email, or names within one typo."""
+@dataclass(frozen=True)
+class Duplicate:
+    """Another record likely to be the same person, and what they share besides the
+    date of birth: ``phone``, ``email``, and ``name`` (the same) or ``name_typo``
+    (one typo apart)."""
+
+    patient: Patient
+    shared: tuple[str, ...]
+
+
+def shared_details(a: Patient, b: Patient) -> tuple[str, ...]:
+    """What makes two records likely one person: the same date of birth, and the same
+    phone or email, or names within one typo. Nothing if they are not."""
     if a.pk == b.pk or a.date_of_birth != b.date_of_birth:
-        return False
-    return (
-        a.phone == b.phone
-        or a.email.casefold() == b.email.casefold()
-        or names.same_name(a.name, b.name)
-    )
+        return ()
+    same = {
+        "phone": a.phone == b.phone,
+        "email": a.email.casefold() == b.email.casefold(),
+        "name": names.words(a.name) == names.words(b.name),
+    }
+    if not same["name"] and names.same_name(a.name, b.name):
+        return (*(k for k, v in same.items() if v), "name_typo")
+    return tuple(k for k, v in same.items() if v)
+
+
+def likely_duplicate(a: Patient, b: Patient) -> bool:
+    return bool(shared_details(a, b))
 
 
 def duplicates_among(*, patients: QuerySet[Patient],
-                     shown: Iterable[Patient]) -> dict[int, list[Patient]]:  # fmt: skip
+                     shown: Iterable[Patient]) -> dict[int, list[Duplicate]]:  # fmt: skip
     """For each record in ``shown``, the records in ``patients`` that are likely the
     same person (one indexed query on the dates of birth, however many are shown)."""
     shown = list(shown)
@@ -122,11 +139,12 @@ def duplicates_among(*, patients: QuerySet[Patient],
         born[other.date_of_birth].append(other)
     out = {}
     for patient in shown:
-        alike = [o for o in born[patient.date_of_birth] if likely_duplicate(patient, o)]
+        alike = [Duplicate(o, shared) for o in born[patient.date_of_birth]
+                 if (shared := shared_details(patient, o))]  # fmt: skip
         if alike:
-            out[patient.pk] = sorted(alike, key=lambda o: (o.name, o.pk))
+            out[patient.pk] = sorted(alike, key=lambda d: (d.patient.name, d.patient.pk))
     return out
 
 
-def duplicates_of(*, patients: QuerySet[Patient], patient: Patient) -> list[Patient]:
+def duplicates_of(*, patients: QuerySet[Patient], patient: Patient) -> list[Duplicate]:
     return duplicates_among(patients=patients, shown=[patient]).get(patient.pk, [])

@@ -42,8 +42,10 @@ def test_a_name_with_a_typo_finds_the_record_and_new_patient_is_offered(staff_lo
     assert "No record matches" in html and "Margaret Ellis" not in html  # two typos
     html = client.get(URL, {**CHOICES, "name": "Margret Ellis", "find": "1"}).content.decode()
     assert "Margaret Ellis" in html and "07700 900456" in html
-    chosen = ("?service=follow-up&amp;practitioner=amara-okafor&amp;day=2026-06-01"
-              f"&amp;patient={margaret.pk}")
+    chosen = (
+        "?service=follow-up&amp;practitioner=amara-okafor&amp;day=2026-06-01"
+        f"&amp;patient={margaret.pk}"
+    )
     assert chosen in html
     new = re.search(r'href="([^"]*new=1)"', html)
     assert new and "name=Margret+Ellis" in new.group(1)
