@@ -4,7 +4,7 @@ Reception types a caller's name as heard ("Margret Elis"); the record says "Marg
 Ellis". A typo is one edit: a letter added, left out or changed, or two neighbouring
 letters swapped (the optimal string alignment distance). Case, accents, apostrophes,
 hyphens and extra spaces are not typos. The same rule on every database: the database
-finds the candidates quickly, this decides.
+finds the candidates quickly (``pieces``), this decides.
 """
 
 from __future__ import annotations
@@ -20,26 +20,24 @@ def words(name: str) -> tuple[str, ...]:
     return tuple(normalise(name).split()[:MAX_WORDS])
 
 
-def edits(a: str, b: str, limit: int = 1) -> int:
-    """The optimal string alignment distance between ``a`` and ``b``, or ``limit + 1``
-    as soon as it must be more than ``limit`` (names differ at once in length, usually)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
+def edits(a: str, b: str) -> int:
+    """0 for the same, 1 for one edit (a letter added, left out or changed, or two
+    neighbouring letters swapped), 2 for anything more. Linear: the strings are compared
+    up to their first difference, and what follows it once."""
     if a == b:
         return 0
-    before: list[int] = []
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        before, row = row, current
-    return min(row[-1], limit + 1)
+    if abs(len(a) - len(b)) > 1:
+        return 2
+    i = 0
+    while i < len(a) and i < len(b) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        if a[i + 1 :] == b[i + 1 :]:
+            return 1
+        swapped = a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+        return 1 if swapped else 2
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return 1 if longer[i + 1 :] == shorter[i:] else 2
 
 
 def same_name(a: str, b: str) -> bool:
@@ -75,3 +73,16 @@ def typo_cost(query: str, name: str) -> int | None:
             if best == 0:
                 break
     return best
+
+
+def pieces(word: str) -> tuple[str, ...]:
+    """What any word within one typo of ``word`` still contains whole, one of them at
+    least: its two halves (a typo changes one of them, or neither), and the word with
+    the two letters either side of the middle swapped (the one typo that changes both).
+    A database looks for these with LIKE (or an index on trigrams); ``typo_cost``
+    decides among what it finds. A single letter has no pieces: nothing to narrow by."""
+    if len(word) < 2:
+        return ()
+    middle = len(word) // 2
+    swapped = word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
+    return tuple(dict.fromkeys((word[:middle], word[middle:], swapped)))

@@ -4,13 +4,16 @@ Reception searches before booking a caller, so a follow-up goes on the record th
 person already has. Every detail given must match: the date of birth, a phone number or
 email the person has used (on the record or any of its bookings), and the name within
 one typo (``stride.core.names``, the same rule on every database). The database finds
-the candidates quickly; the name rule decides:
+the few candidates; the name rule decides among them:
 
-- given a date of birth, phone or email, the candidates are the records with them
-  (indexed, a handful of rows);
-- given only a name, PostgreSQL finds the names alike by trigrams (pg_trgm, a GIN
-  index); SQLite reads the names of the records the staff member may see and
-  matches them in Python, about a millisecond per thousand records.
+- a date of birth, phone or email narrows to the records with them (indexed);
+- a name narrows to the records that contain its words, or pieces of them that
+  any spelling one typo away keeps whole (LIKE; on PostgreSQL ILIKE, which its
+  trigram index, pg_trgm's GIN, can serve).
+
+Among the names that pass, the closest come first: no typo before one, then by trigram
+word similarity (PostgreSQL's pg_trgm in the query; on SQLite the same measure in
+Python, ``textmatch.word_similarity``), then by name.
 """
 
 from __future__ import annotations
@@ -19,19 +22,29 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, Lookup, Q, QuerySet
 from django.db.models.functions import Upper
 
 from stride.booking.models import BookingDetails, Patient
-from stride.core import names
+from stride.core import names, textmatch
 
 MAX_FOUND = 20
-# PostgreSQL's word similarity above which a name is a candidate: low enough that one
-# typo in a short name still makes it one (0.6, pg_trgm's default, misses "Lea" for
-# "Lee"); the name rule then decides.
-TRIGRAM_THRESHOLD = 0.3
+
+
+class Like(Lookup):
+    """``name LIKE pattern``: ``%`` and ``_`` are wildcards (ILIKE on PostgreSQL, where
+    the name's trigram index serves it; SQLite's LIKE ignores case too)."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+        return f"{lhs} {operator} {rhs}", [*lhs_params, *rhs_params]
 
 
 @dataclass(frozen=True)
@@ -61,20 +74,45 @@ def _used(field: str, value: str) -> set[int]:
     )
 
 
-def _alike_by_trigrams(found: QuerySet[Patient], name: str) -> QuerySet[Patient]:
-    with connection.cursor() as cursor:  # this transaction only (see patients_find)
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(TRIGRAM_THRESHOLD)],
-        )
-    return found.filter(name__trigram_word_similar=name)
+def _contains(text: str) -> Q:
+    return Q(Like(F("name"), f"%{text}%"))
+
+
+def _near(found: QuerySet[Patient], name: str) -> QuerySet[Patient]:
+    """The records that could match the name typed with at most one typo: each of its
+    two longest words (or a spelling of it one typo away: ``names.pieces``) is in the
+    name, and one of them is there whole (only one word may have the typo). The name
+    rule then decides among these few."""
+    longest = sorted(names.words(name), key=len, reverse=True)[:2]
+    near = Q()
+    for word in longest:
+        one_of = Q()
+        for piece in names.pieces(word):  # none for a single letter: no narrowing
+            one_of |= _contains(piece)
+        near &= one_of
+    if len(longest) == 2:
+        near &= _contains(longest[0]) | _contains(longest[1])
+    return found.filter(near)
+
+
+def _alike(found: QuerySet[Patient], name: str) -> list[tuple[int, str, float]]:
+    """Each candidate with how alike its name is to the name typed, by trigrams:
+    PostgreSQL's pg_trgm word similarity, or the same worked out in Python
+    (``textmatch.word_similarity``) on SQLite."""
+    rows = found.order_by().values_list("pk", "name")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        alike = rows.annotate(alike=TrigramWordSimilarity(name, "name"))
+        return list(alike.values_list("pk", "name", "alike"))
+    return [(pk, full, textmatch.word_similarity(name, full)) for pk, full in rows]
 
 
 def patients_find(*, patients: QuerySet[Patient], wanted: Wanted,
                   limit: int = MAX_FOUND) -> list[Patient]:  # fmt: skip
-    """The records among ``patients`` matching everything given, best first (no typo
-    before one typo, then by name); at most ``limit`` (ask for one more to know that
-    there are more)."""
+    """The records among ``patients`` matching everything given, best first: no typo
+    before one, then the names most alike by trigrams, then by name; at most ``limit``
+    (ask for one more to know that there are more)."""
     if not wanted.given():
         return []
     found = patients
@@ -84,16 +122,15 @@ def patients_find(*, patients: QuerySet[Patient], wanted: Wanted,
         found = found.filter(pk__in=_used("phone", wanted.phone))
     if wanted.email:
         found = found.filter(pk__in=_used("upper", wanted.email.upper()))
-    with transaction.atomic():
-        if wanted.name and wanted.given() == ("name",) and connection.vendor == "postgresql":
-            found = _alike_by_trigrams(found, wanted.name)
-        rows = list(found.values_list("pk", "name"))
-    if wanted.name:
-        costs = {pk: names.typo_cost(wanted.name, name) for pk, name in rows}
-        ranked = sorted((cost, name, pk) for pk, name in rows if (cost := costs[pk]) is not None)
+    if not wanted.name:
+        ranked = sorted((0, 0.0, name, pk) for pk, name in found.values_list("pk", "name"))
     else:
-        ranked = sorted((0, name, pk) for pk, name in rows)
-    chosen = [pk for _cost, _name, pk in ranked[:limit]]
+        ranked = sorted(
+            (cost, -alike, name, pk)
+            for pk, name, alike in _alike(_near(found, wanted.name), wanted.name)
+            if (cost := names.typo_cost(wanted.name, name)) is not None
+        )
+    chosen = [row[-1] for row in ranked[:limit]]
     by_pk = Patient.objects.in_bulk(chosen)
     return [by_pk[pk] for pk in chosen]
 

@@ -13,10 +13,11 @@ from stride.core import names
     ("a", "b", "expected"),
     [("ellis", "ellis", 0), ("elis", "ellis", 1), ("ellis", "elis", 1), ("ellsi", "ellis", 1),
      ("eliss", "ellis", 2), ("ellos", "ellis", 1), ("kim", "kym", 1), ("lee", "lea", 1),
-     ("margret", "margaret", 1), ("magret", "margaret", 2), ("", "a", 1), ("ab", "ba", 1),
+     ("margret", "margaret", 1), ("magret", "margaret", 2), ("abc", "bca", 2),
+     ("abcd", "abdc", 1), ("", "a", 1), ("ab", "ba", 1),
      ("ellis", "ellison", 2)],
 )  # fmt: skip
-def test_edits_counts_one_edit_and_stops_after_the_limit(a, b, expected):
+def test_edits_counts_one_edit_and_no_more(a, b, expected):
     assert names.edits(a, b) == expected
 
 
@@ -57,3 +58,23 @@ def test_same_name_is_the_whole_name_within_one_typo():
     assert names.same_name("Margaret Ellis", "Margret Ellis")
     assert not names.same_name("Margaret Ellis", "Margret Elis")
     assert not names.same_name("Margaret Ellis", "Ellis")
+
+
+@given(st.text("abcdefgh", min_size=2, max_size=12), st.data())
+def test_a_word_one_typo_away_still_contains_a_piece_whole(word, data):
+    at = data.draw(st.integers(0, len(word) - 1))
+    letter = data.draw(st.sampled_from("xyz"))
+    typo = data.draw(st.sampled_from([
+        word[:at] + word[at + 1:], word[:at] + letter + word[at:],
+        word[:at] + letter + word[at + 1:],
+        word[:at] + word[at + 1:at + 2] + word[at] + word[at + 2:],
+    ]))  # fmt: skip
+    # Either way round: the typo in what was typed, or in the record.
+    assert any(piece in typo for piece in names.pieces(word))
+    assert len(typo) < 2 or any(piece in word for piece in names.pieces(typo))
+
+
+def test_pieces_are_the_halves_and_the_middle_swapped():
+    assert names.pieces("margaret") == ("marg", "aret", "maragret")
+    assert names.pieces("kim") == ("k", "im", "ikm")
+    assert names.pieces("a") == ()

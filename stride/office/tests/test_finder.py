@@ -138,3 +138,10 @@ def test_a_likely_duplicate_is_the_same_birthday_and_a_phone_email_or_name(other
     twin = person(kwargs.pop("name"), **kwargs)
     assert finder.likely_duplicate(margaret, twin) is duplicate
     assert bool(finder.duplicates_of(patients=Patient.objects.all(), patient=margaret)) is duplicate
+
+
+def test_among_equals_the_names_most_alike_by_trigrams_come_first():
+    person("Ann Ellison", "ann@example.org", "+447700900470")
+    person("Zed Ellis", "zed@example.org", "+447700900471")
+    # Both start with "Ellis" (no typo); "Zed Ellis" has it as the whole word.
+    assert found(name="Ellis") == ["Zed Ellis", "Ann Ellison"]
