@@ -22,8 +22,7 @@ from stride.booking import validation
 from stride.booking.models import Patient
 from stride.core import dates
 from stride.office import audit, finder, privacy
-from stride.office.patients import visible_patients
-from stride.office.roles import profile_of
+from stride.office.patients import patient_for, staff_profile, visible_patients
 from stride.office.templatetags.phones import national
 from stride.web import patientform
 
@@ -43,7 +42,6 @@ class Step:
     found: list[Patient] = field(default_factory=list)
     more: bool = False
     errors: dict[str | None, str] = field(default_factory=dict)
-    given: tuple[str, ...] = ()
 
     @property
     def ready(self) -> bool:
@@ -86,14 +84,9 @@ def _wanted(source: Mapping[str, Any], today: dt.date,
 
 
 def _chosen(request: HttpRequest, raw: str) -> Patient:
-    profile = profile_of(request)
-    assert profile is not None  # staff_only let the request in
-    found = None
-    if raw.isascii() and raw.isdigit():
-        found = visible_patients(profile).filter(pk=int(raw)).first()
-    if found is None:
+    if not (raw.isascii() and raw.isdigit()):
         raise Http404("no such patient")
-    return found
+    return patient_for(request, int(raw))  # a record the staff member may not see: 404
 
 
 def step(request: HttpRequest, source: Mapping[str, Any], *, today: dt.date) -> Step:
@@ -111,13 +104,11 @@ def step(request: HttpRequest, source: Mapping[str, Any], *, today: dt.date) -> 
     wanted = _wanted(source, today, errors)
     if errors:
         return Step(searched=True, errors=errors)
-    profile = profile_of(request)
-    assert profile is not None
-    found = finder.patients_find(patients=visible_patients(profile), wanted=wanted,
+    found = finder.patients_find(patients=visible_patients(staff_profile(request)), wanted=wanted,
                                  limit=finder.MAX_FOUND + 1)  # fmt: skip
     audit.record(request, "patient.search")
     return Step(searched=True, found=found[: finder.MAX_FOUND],
-                more=len(found) > finder.MAX_FOUND, given=wanted.given())  # fmt: skip
+                more=len(found) > finder.MAX_FOUND)  # fmt: skip
 
 
 def prefilled(source: Mapping[str, Any], patient: Patient | None) -> dict[str, Any]:

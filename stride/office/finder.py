@@ -57,7 +57,7 @@ class Wanted:
     email: str = ""
 
     def given(self) -> tuple[str, ...]:
-        """The details given, by name (for the page and the audit trail, never the values)."""
+        """The names of the details given."""
         fields = ("name", "date_of_birth", "phone", "email")
         return tuple(f for f in fields if getattr(self, f))
 

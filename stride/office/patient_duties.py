@@ -37,7 +37,9 @@ def merge_choose(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request, "patient.search" if text else "patient.view", privacy.reference(found))
     return render(request, "office/patient_merge.html", page(
         request, "patients", patient=found, q=text, error=error, candidates=candidates[:20],
-        duplicates=finder.duplicates_of(patients=Patient.objects.all(), patient=found), desk=True,
+        duplicates=[] if text else finder.duplicates_of(patients=Patient.objects.all(),
+                                                        patient=found),
+        desk=True,
     ), status=400 if error else 200)  # fmt: skip
 
 

@@ -51,7 +51,7 @@ def test_the_patient_page_names_the_others_and_links_each_to_the_merge(staff_log
     assert "the same date of birth, email and a name one typo apart." in html  # the third
 
 
-def test_the_merge_page_lists_the_likely_duplicates_first(staff_login, ellises):
+def test_the_merge_page_lists_the_likely_duplicates_before_a_search(staff_login, ellises):
     first, second, third, _other = ellises
     html = staff_login("reception").get(f"/office/patients/{first.pk}/merge/").content.decode()
     assert "Likely duplicates" in html
