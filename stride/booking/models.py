@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
+from django.db.models.functions import Upper
 
 from stride import clock
 from stride.booking.constraints import PortableExclusionConstraint
@@ -277,7 +278,14 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["email", "date_of_birth"])]
+        # What the back office's patient search and duplicate check filter on. On
+        # PostgreSQL migration 0011 adds a trigram index on the name (pg_trgm).
+        indexes = [
+            models.Index(fields=["email", "date_of_birth"]),
+            models.Index(fields=["date_of_birth", "name"], name="patient_dob_name"),
+            models.Index(fields=["phone"], name="patient_phone"),
+            models.Index(Upper("email"), name="patient_email_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -308,6 +316,11 @@ class BookingDetails(models.Model):
 
     class Meta:
         verbose_name_plural = "booking details"
+        # The patient search finds a record by any phone or email its bookings used.
+        indexes = [
+            models.Index(fields=["phone"], name="details_phone"),
+            models.Index(Upper("email"), name="details_email_upper"),
+        ]
 
     def __str__(self) -> str:
         return f"Details of {self.entry}"

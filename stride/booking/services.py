@@ -188,8 +188,10 @@ def booking_create(
     channel: str = DiaryEntry.Channel.ONLINE,
     token: str | None = None,
     staff: bool = False,
+    patient: Patient | None = None,
 ) -> Booked:
-    """Book ``start`` for ``service`` with ``practitioner`` (None: the first free one).
+    """Book ``start`` for ``service`` with ``practitioner`` (None: the first free one),
+    on ``patient``'s record when staff chose it (otherwise a strong match or a new one).
 
     Raises SlotUnavailable when the time cannot be booked now, Busy when the database
     stayed locked.
@@ -207,6 +209,7 @@ def booking_create(
                 return book_in_transaction(
                     service=service, practitioner=practitioner, start=start,
                     details=details, channel=channel, token=token, staff=staff,
+                    patient=patient,
                 )  # fmt: skip
         except SlotUnavailable:
             if attempt == attempts:
@@ -223,6 +226,7 @@ def book_in_transaction(
     channel: str = DiaryEntry.Channel.ONLINE,
     token: str | None = None,
     staff: bool = False,
+    patient: Patient | None = None,
 ) -> Booked:
     """The guarded write itself; the caller holds ``diary_write()`` (waitlist acceptance
     frees its hold and books in the same transaction)."""
@@ -248,9 +252,14 @@ def book_in_transaction(
         calendar_uid=f"{secrets.token_hex(16)}@stride",
     )
     token = token or new_token()
+    if patient is not None:
+        # The record chosen may have been merged or erased since the page showed it:
+        # lock it (an erasure or merge deleting it waits for this booking) or, if it is
+        # gone, book as if none had been chosen.
+        patient = Patient.objects.select_for_update().filter(pk=patient.pk).first()
     BookingDetails.objects.create(
         entry=entry,
-        patient=_strong_match(details) or _new_patient(details),
+        patient=patient or _strong_match(details) or _new_patient(details),
         name=details.name,
         email=details.email,
         phone=details.phone,

@@ -137,6 +137,22 @@ def _phone(value: Any) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def uk_phone(raw: str) -> str | None:
+    """A UK number as the forms read it, in E.164; None if it is not one."""
+    try:
+        return _phone(raw)
+    except PydanticCustomError:
+        return None
+
+
+def email_address(raw: str) -> str | None:
+    """An email address as the forms read it (``normal_email``); None if it is not one."""
+    try:
+        return _email(raw)
+    except PydanticCustomError:
+        return None
+
+
 def _date_of_birth(value: Any, info: ValidationInfo) -> dt.date:
     raw = text(10, required=True, missing="Enter your date of birth")(value)
     try:

@@ -1,5 +1,7 @@
 """Staff book for phone callers, move bookings and block out time.
 
+Booking for a caller starts by finding the caller's record (``stride.office.caller``).
+
 Staff may book any active service (phone-only ones too), inside the minimum notice and
 beyond the online horizon, but only inside working hours and never over another entry:
 the same guarded path as online booking, and the patient gets the same emails.
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from stride import clock
 from stride.booking import selectors, services, validation
 from stride.booking.models import DiaryEntry, Service
-from stride.office import audit, diary_grid, grid_html
+from stride.office import audit, caller, diary_grid, grid_html
 from stride.office.context import page
 from stride.office.diary_views import visible_practitioners, zone
 from stride.office.entry_views import CHANGED, actor, entry_for
@@ -69,9 +71,16 @@ def _choices(request: HttpRequest, source: Any) -> dict[str, Any]:
 @staff_only()
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_booking(request: HttpRequest) -> HttpResponse:
-    source = request.POST if request.method == "POST" else request.GET
-    context = _choices(request, source)
+    sent = request.POST if request.method == "POST" else request.GET
+    context = _choices(request, sent)
     today = clock.now().astimezone(zone()).date()
+    who = caller.step(request, sent, today=today)
+    if not who.ready:  # first, find the caller's record
+        context.update(caller.search_context(sent, who))
+        return render(request, "office/booking_new.html", page(request, "diary", **context),
+                      status=400 if who.errors else 200)  # fmt: skip
+    context.update(caller.chosen_context(sent, who))
+    source = caller.prefilled(sent, who.patient)
     form = patientform.read(source, today=today)
     context.update(values=source, **patientform.page_context(form, {}, NEW_ORDER))
     if request.method != "POST":
@@ -95,7 +104,7 @@ def new_booking(request: HttpRequest) -> HttpResponse:
         booked = services.booking_create(
             service=context["service"], practitioner=context["person"], start=start,
             details=replace(details, reason=reason), channel=DiaryEntry.Channel.PHONE,
-            staff=True,
+            staff=True, patient=who.patient,
         )  # fmt: skip
     except (services.SlotUnavailable, services.Busy):
         context.update(

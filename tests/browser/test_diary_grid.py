@@ -75,13 +75,17 @@ def test_the_day_grid_books_moves_and_marks_with_the_keyboard_and_mouse(page, si
     # The next day in place, then a free time clicked to book a caller there.
     page.get_by_role("link", name="Next day").click()
     page.get_by_role("heading", level=1, name="Tuesday 2 June 2026").wait_for()
-    assert page.evaluate("document.activeElement.tagName") == "H1"
+    page.wait_for_function("() => document.activeElement.tagName === 'H1'")  # once settled
     assert "day=2026-06-02" in page.url
     page.get_by_role("link", name="Book a caller at 14:00, Amara Okafor").click()
+    page.get_by_role("heading", name="Who is the patient?").wait_for()
+    page.get_by_label("Name").fill("Carol Caller")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="New patient").click()
     page.get_by_label("Service").select_option("follow-up")
     page.get_by_role("button", name="Show free times").click()
     assert page.get_by_role("radio", name="14:00").is_checked()
-    page.get_by_label("Patient's full name").fill("Carol Caller")
+    assert page.get_by_label("Patient's full name").input_value() == "Carol Caller"
     page.get_by_label("Email").fill("carol@example.org")
     page.get_by_label("UK phone number").fill("07700 900789")
     fill_date_of_birth(page, "5", "5", "1955")

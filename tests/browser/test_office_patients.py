@@ -65,7 +65,7 @@ def test_reception_works_through_the_patients_pages_by_keyboard(page, site):
     page.get_by_label("Name, email, phone or date of birth").fill("ada.work@example.org")
     page.keyboard.press("Enter")
     page.get_by_text("1 patient found.").wait_for()
-    page.get_by_role("link", name="Ada Lovelace").focus()
+    page.get_by_role("link", name="Ada Lovelace", exact=True).focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"{site.url}/office/patients/{again.pk}/")
     _axe(page)

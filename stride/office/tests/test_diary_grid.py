@@ -57,7 +57,8 @@ def test_every_free_time_is_a_link_to_book_a_caller_there(staff_login):
     link = re.search(r'href="(/office/bookings/new/\?practitioner=amara-okafor&amp;day=2026-06-02'
                      r'&amp;start=2026-06-02T11%3A00%3A00%2B01%3A00)"', html)  # fmt: skip
     assert link and "Book a caller at 11:00, Amara Okafor" in html
-    booking = client.get(link.group(1).replace("&amp;", "&") + "&service=follow-up")
+    # After the caller's record is found (here: a new patient), the time is still chosen.
+    booking = client.get(link.group(1).replace("&amp;", "&") + "&service=follow-up&new=1")
     page = booking.content.decode()
     # The time chosen on the grid is the one ticked on the booking form.
     assert re.search(r'value="2026-06-02T11:00:00\+01:00" checked', page)

@@ -34,7 +34,7 @@ def test_reception_books_a_caller_inside_the_notice_and_the_caller_is_emailed(
     staff_login, django_capture_on_commit_callbacks
 ):
     client = staff_login("reception")
-    form = client.get("/office/bookings/new/", {"service": "follow-up",
+    form = client.get("/office/bookings/new/", {"service": "follow-up", "new": "1",
                                                 "practitioner": "amara-okafor",
                                                 "day": "2026-06-01"}).content.decode()  # fmt: skip
     assert TEN_TODAY.isoformat() in form  # offered although inside the 2-hour notice
