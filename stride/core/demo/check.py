@@ -6,7 +6,6 @@ utilisation the reports show, worked out from the plan."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
@@ -18,31 +17,49 @@ from .model import ACTIVE, APPOINTMENT, Clinician, Entry
 def problems(entries: Iterable[Entry], clinicians: Sequence[Clinician], zone: ZoneInfo,
              step: int) -> list[str]:  # fmt: skip
     """Every overlap and every entry outside working hours, in words (none: sound)."""
+    listed = list(entries)
+    return overlaps(listed) + outside_hours(listed, clinicians, zone, step)
+
+
+def overlaps(entries: Iterable[Entry]) -> list[str]:
+    """Entries of one practitioner that take the same time (cancelled ones take none)."""
     found: list[str] = []
-    who = {c.slug: c for c in clinicians}
     taking: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         if e.status in ACTIVE:
             taking[e.practitioner].append(e)
+    for slug, rows in taking.items():
+        rows.sort(key=lambda e: e.occupied_start)
+        latest: Entry | None = None
+        for e in rows:
+            if latest is not None and e.occupied_start < latest.occupied_end:
+                found.append(f"{latest.key} and {e.key} overlap ({slug})")
+            if latest is None or e.occupied_end > latest.occupied_end:
+                latest = e
+    return found
+
+
+def outside_hours(entries: Iterable[Entry], clinicians: Sequence[Clinician], zone: ZoneInfo,
+                  step: int) -> list[str]:  # fmt: skip
+    """Entries not inside a working period that applies on their day: buffers included,
+    an appointment clear of the breaks and on the grid (a block may cover a break)."""
+    found: list[str] = []
+    who = {c.slug: c for c in clinicians}
+    for e in entries:
         if e.practitioner not in who:
             found.append(f"{e.key}: unknown practitioner {e.practitioner}")
             continue
         day = e.start.astimezone(zone).date()
         fits = False
         for period in periods_on(who[e.practitioner], day, zone, step):
-            clear = all(e.end <= b0 or e.start >= b1 for b0, b1 in period.breaks)
+            appointment = e.kind == APPOINTMENT
+            clear = not appointment or all(e.end <= b0 or e.start >= b1 for b0, b1 in period.breaks)
             within = period.start <= e.occupied_start and e.occupied_end <= period.end
-            on_grid = e.kind != APPOINTMENT or e.start in period.grid
-            if clear and within and on_grid:
-                fits = True
+            on_grid = not appointment or e.start in period.grid
+            fits = fits or (clear and within and on_grid)
         if not fits:
             found.append(f"{e.key}: {e.start.astimezone(zone):%Y-%m-%d %H:%M} is outside "
                          f"{e.practitioner}'s working hours")  # fmt: skip
-    for slug, rows in taking.items():
-        rows.sort(key=lambda e: e.occupied_start)
-        for before, after in itertools.pairwise(rows):
-            if after.occupied_start < before.occupied_end:
-                found.append(f"{before.key} and {after.key} overlap ({slug})")
     return found
 
 
