@@ -28,7 +28,8 @@ class Period:
     grid: tuple[dt.datetime, ...]
 
 
-def periods_on(who: Clinician, day: dt.date, zone: ZoneInfo, step: int) -> list[Period]:
+@functools.lru_cache(maxsize=2048)
+def periods_on(who: Clinician, day: dt.date, zone: ZoneInfo, step: int) -> tuple[Period, ...]:
     local = LocalDay(day, zone)
     out = []
     for p in sorted((p for p in who.periods if p.applies_on(day)), key=lambda p: p.start):
@@ -47,7 +48,7 @@ def periods_on(who: Clinician, day: dt.date, zone: ZoneInfo, step: int) -> list[
                 grid.append(from_us(instant, zone))
             wall += step * 60_000_000
         out.append(Period(start, end, tuple(sorted(breaks)), tuple(grid)))
-    return out
+    return tuple(out)
 
 
 def free_stretches(period: Period) -> list[Span]:

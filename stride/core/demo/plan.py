@@ -91,7 +91,7 @@ def _fit(service: ServiceSpec, cursor: dt.datetime, end: dt.datetime,
 def day_plan(seed: int, who: Clinician, day: dt.date, zone: ZoneInfo, step: int,
              closed: bool) -> tuple[tuple[Entry, ...], tuple[Candidate, ...]]:  # fmt: skip
     """A working day's blocks and every appointment time that could be booked in it."""
-    periods = [] if closed else periods_on(who, day, zone, step)
+    periods = () if closed else periods_on(who, day, zone, step)
     if not periods:
         return (), ()
     rng = random.Random(f"{seed}:day:{who.slug}:{day.isoformat()}")

@@ -152,3 +152,18 @@ def test_the_command_refuses_production(settings, demo_clinic, now):
 def test_the_command_asks_for_the_demo_clinic_first(db, now):
     with pytest.raises(CommandError, match="demo_load"):
         call_command("demo_history")
+
+
+def test_the_back_office_shows_the_history(loaded, staff_login):
+    client = staff_login("reception")
+    day = client.get("/office/diary/", {"day": "2026-05-28"}).content.decode()
+    assert "Nothing booked" not in day and "Initial assessment" in day
+    entry = DiaryEntry.objects.filter(details__assessment_record__isnull=False).first()
+    assert entry is not None
+    page = client.get(f"/office/entries/{entry.pk}/").content.decode()
+    assert "Self-assessment answered online" in page
+    patient = Patient.objects.filter(bookings__entry__status=Status.NO_SHOW).first()
+    assert patient is not None
+    assert client.get(f"/office/patients/{patient.pk}/").status_code == 200
+    waiting = client.get("/office/waitlist/").content.decode()
+    assert WaitlistRequest.objects.filter(status="waiting").first().name in waiting  # type: ignore[union-attr]
