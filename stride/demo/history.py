@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from stride import clock
 from stride.booking import availability
@@ -104,12 +105,12 @@ def load(*, seed: int = SEED, now: dt.datetime | None = None) -> Loaded:
     now = now or clock.now()
     who = clinicians()
     where = setting(seed=seed, now=now)
-    planned = plan.plan(where, who)
+    mine = DiaryEntry.objects.filter(calendar_uid__startswith=f"{UID_PREFIX}{seed}:")
+    planned = plan.plan(where, who, skip=_settled_days(where, mine))
     extras.closures_and_leave(where, who)
     ids = dict(
         Practitioner.objects.filter(slug__in=[c.slug for c in who]).values_list("slug", "pk")
     )
-    mine = DiaryEntry.objects.filter(calendar_uid__startswith=f"{UID_PREFIX}{seed}:")
     have = {
         uid: (pk, status) for pk, uid, status in mine.values_list("pk", "calendar_uid", "status")
     }
@@ -143,13 +144,29 @@ def load(*, seed: int = SEED, now: dt.datetime | None = None) -> Loaded:
     loaded.written = len(rows)
     extras.waitlist(where)
     extras.symptom_check_counts(where)
-    _prove_sound(where, who, ids)
+    diary = _prove_sound(where, who, ids)
     kept = mine.filter(kind=DiaryEntry.Kind.APPOINTMENT).values_list("status", flat=True)
     loaded.by_status = Counter(kept)
     year = (where.first_day, where.today - dt.timedelta(days=1))
-    loaded.utilisation = check.utilisation(planned, who, where.zone, where.step_minutes, *year,
+    loaded.utilisation = check.utilisation(diary, who, where.zone, where.step_minutes, *year,
                                            where.closed_days, seed)  # fmt: skip
     return loaded
+
+
+def _settled_days(where: Setting, mine: QuerySet[DiaryEntry]) -> set[dt.date]:
+    """Past days already written whose appointments have had their outcome (someone came
+    or did not, and none is still waiting to be marked): planning them again could add
+    nothing, so the plan leaves them out and a re-run is quick."""
+    seen: set[dt.date] = set()
+    waiting: set[dt.date] = set()
+    rows = mine.filter(kind=DiaryEntry.Kind.APPOINTMENT).values_list("start", "status")
+    for start, status in rows:
+        day = start.astimezone(where.zone).date()
+        if status in (DiaryEntry.Status.ATTENDED, DiaryEntry.Status.NO_SHOW):
+            seen.add(day)
+        elif status == CONFIRMED:
+            waiting.add(day)
+    return {d for d in seen - waiting if d < where.today}
 
 
 def _catch_up(planned: list[Entry], have: dict[str, tuple[int, str]], seed: int) -> int:
@@ -201,9 +218,10 @@ class UnsoundDiary(Exception):
     """The diary has an overlap or an entry outside working hours: nothing is kept."""
 
 
-def _prove_sound(where: Setting, who: tuple[Clinician, ...], ids: dict[str, int]) -> None:
+def _prove_sound(where: Setting, who: tuple[Clinician, ...], ids: dict[str, int]) -> list[Entry]:
     """Every practitioner's whole diary in the window, read back: no overlaps, and
-    nothing the demo wrote outside working hours (``stride.core.demo.check``)."""
+    nothing the demo wrote outside working hours (``stride.core.demo.check``). Returns
+    the diary read."""
     slugs = {pk: slug for slug, pk in ids.items()}
     lo = dt.datetime.combine(where.first_day, dt.time(), where.zone)
     hi = dt.datetime.combine(where.last_day + dt.timedelta(days=1), dt.time(), where.zone)
@@ -221,3 +239,4 @@ def _prove_sound(where: Setting, who: tuple[Clinician, ...], ids: dict[str, int]
         raise UnsoundDiary(
             "; ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
         )
+    return entries

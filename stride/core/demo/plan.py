@@ -18,7 +18,7 @@ import functools
 import math
 import random
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -222,11 +222,16 @@ def _with_status(entry: Entry, status: str) -> Entry:
     return Entry(**{**entry.__dict__, "status": status})
 
 
-def plan(setting: Setting, clinicians: Sequence[Clinician]) -> list[Entry]:
-    """Every entry from ``first_day`` to ``last_day``, in order of day and practitioner."""
+def plan(setting: Setting, clinicians: Sequence[Clinician],
+         skip: Collection[dt.date] = ()) -> list[Entry]:  # fmt: skip
+    """Every entry from ``first_day`` to ``last_day``, in order of day and practitioner;
+    none on the days in ``skip`` (days already written that nothing can change)."""
     out: list[Entry] = []
-    day = setting.first_day
-    while day <= setting.last_day:
+    day = setting.first_day - dt.timedelta(days=1)
+    while day < setting.last_day:
+        day += dt.timedelta(days=1)
+        if day in skip:
+            continue
         closed = day in setting.closed_days
         share = fill(setting, day)
         for who in clinicians:
@@ -238,5 +243,4 @@ def plan(setting: Setting, clinicians: Sequence[Clinician]) -> list[Entry]:
             for c in times:
                 if c.draws[0] < share:
                     out.extend(_appointments(setting, who, day, c))
-        day += dt.timedelta(days=1)
     return out
