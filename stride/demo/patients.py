@@ -8,6 +8,8 @@ import datetime as dt
 import zlib
 from collections.abc import Sequence
 
+from django.db.models import OuterRef, Subquery
+
 from stride.booking.models import BookingDetails, Patient
 from stride.booking.services import TOKEN_LIFETIME_AFTER
 from stride.booking.tokens import new_token, token_hash
@@ -56,4 +58,8 @@ def write_details(*, seed: int, entries: Sequence[tuple[int, Entry]]) -> int:
             manage_token_expires_at=e.end + TOKEN_LIFETIME_AFTER,
         ))  # fmt: skip
     BookingDetails.objects.bulk_create(details, batch_size=500)
+    # A record is made with the person's first booking, not on the day the demo loads.
+    first = (BookingDetails.objects.filter(patient=OuterRef("pk"))
+             .order_by("entry__created_at").values("entry__created_at")[:1])  # fmt: skip
+    Patient.objects.filter(pk__in=[p.pk for p in made]).update(created_at=Subquery(first))
     return len(made)

@@ -71,7 +71,7 @@ def fill(setting: Setting, day: dt.date) -> float:
     ahead = (day - setting.today).days
     if ahead <= 0:
         return HISTORY_FILL * SEASON[day.month]
-    return max(0.15, 0.9 - 0.027 * ahead)
+    return max(0.15, 0.8 - 0.025 * ahead)
 
 
 def _fit(service: ServiceSpec, cursor: dt.datetime, end: dt.datetime,

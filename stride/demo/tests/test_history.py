@@ -62,12 +62,13 @@ def test_a_year_of_history_is_loaded_with_every_outcome(loaded, now):
     assert WaitlistRequest.objects.filter(status=WaitlistRequest.Status.WAITING).count() == 6
 
 
-def test_patients_are_fictional_and_some_shared_a_symptom_check(loaded):
+def test_patients_are_fictional_and_some_shared_a_symptom_check(loaded, now):
     assert Patient.objects.count() > 500
     for phone, email in Patient.objects.values_list("phone", "email"):
         assert phone.startswith("+447700900") and len(phone) == 13
         assert email.endswith(("@example.org", "@example.com"))
     assert Patient.objects.exclude(notes="").exists()
+    assert Patient.objects.filter(created_at__lt=now - dt.timedelta(days=300)).exists()
     shared = BookingDetails.objects.exclude(assessment_record=None)
     assert shared.exists() and not shared.filter(assessment_summary="").exists()
     regular = Patient.objects.filter(bookings__isnull=False).distinct()
@@ -167,3 +168,17 @@ def test_the_back_office_shows_the_history(loaded, staff_login):
     assert client.get(f"/office/patients/{patient.pk}/").status_code == 200
     waiting = client.get("/office/waitlist/").content.decode()
     assert WaitlistRequest.objects.filter(status="waiting").first().name in waiting  # type: ignore[union-attr]
+
+
+def test_the_weeks_ahead_leave_free_times_for_online_patients(loaded, now):
+    from stride.booking import selectors
+    from stride.booking.models import Service
+
+    service = Service.objects.get(slug="initial-assessment")
+    for week in range(4):
+        monday = dt.date(2026, 6, 1) + dt.timedelta(weeks=week)
+        free = selectors.slots_available(service=service, first_day=monday,
+                                         last_day=monday + dt.timedelta(days=6))  # fmt: skip
+        assert len(free) > 5, week
+    booked = DiaryEntry.objects.filter(start__gte=now, status=Status.CONFIRMED, kind="appointment")
+    assert booked.count() > 100
