@@ -48,7 +48,7 @@ NO_SHOW_RATE = {True: 0.04, False: 0.07}  # new patients, follow-ups
 SHARE_RATE = 0.4  # online new patients who share their symptom check
 UNMARKED = dt.timedelta(hours=3)  # today's appointments not yet marked attended
 ADMIN = ("Admin: letters and reports", "Admin: orthotics orders", "Team meeting",
-         "Admin: GP referrals", "Case review with Amara")  # fmt: skip
+         "Admin: GP referrals", "Case review")  # fmt: skip
 LUNCH = ("Lunch: practice meeting", "Lunch: talk at the GP surgery", "Longer lunch")
 REASONS_EARLY = ("Pain has settled", "Going away", "Booked elsewhere", "Clashes with work",
                  "cancelled online")  # fmt: skip
