@@ -47,7 +47,7 @@ def closures_and_leave(where: Setting, who: Sequence[Clinician]) -> None:
     ids = dict(Practitioner.objects.values_list("slug", "pk"))
     for c in who:
         for year in range(where.first_day.year, where.last_day.year + 1):
-            mondays = leave(where.seed, c.slug, year).week_starts()
+            mondays = leave(where.seed, c.slug, year, c.turn).week_starts()
             for monday in mondays:
                 if monday - dt.timedelta(days=7) in mondays:
                     continue  # part of the week before's leave

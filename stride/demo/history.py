@@ -69,7 +69,7 @@ def clinicians() -> tuple[Clinician, ...]:
         raise DemoClinicMissing("No practitioners: run `stride demo_load` first.")
     rota = availability.read_rota(ids=[p.pk for p in people])
     services = list(Service.objects.filter(is_active=True).prefetch_related("practitioners"))
-    out = []
+    out: list[Clinician] = []
     for person in people:
         offered = tuple(
             ServiceSpec(s.slug, s.duration_minutes, s.buffer_before_minutes,
@@ -79,7 +79,7 @@ def clinicians() -> tuple[Clinician, ...]:
         )  # fmt: skip
         if offered and rota.periods.get(person.pk):
             out.append(Clinician(person.slug, rota.periods[person.pk],
-                                 rota.breaks.get(person.pk, ()), offered))  # fmt: skip
+                                 rota.breaks.get(person.pk, ()), offered, len(out)))  # fmt: skip
     return tuple(out)
 
 

@@ -75,7 +75,7 @@ def utilisation(entries: Iterable[Entry], clinicians: Sequence[Clinician], zone:
     while day <= last_day:
         if day not in closed_days:
             for c in clinicians:
-                if day in leave(seed, c.slug, day.year).weeks:
+                if day in leave(seed, c.slug, day.year, c.turn).weeks:
                     continue
                 for period in periods_on(c, day, zone, step):
                     for s, e in free_stretches(period):

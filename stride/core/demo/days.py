@@ -80,13 +80,15 @@ class Leave:
 
 
 @functools.lru_cache(maxsize=64)
-def leave(seed: int, who: str, year: int) -> Leave:
+def leave(seed: int, who: str, year: int, turn: int = 0) -> Leave:
     """A week around Easter, two in summer, one at autumn half-term and a few single
-    days; the same for a seed, whatever the day it is asked."""
+    days; the same for a seed, whatever the day it is asked. Practitioners take their
+    weeks in turn (``turn``: 0, 1, ...), so the clinic is never left without anyone."""
     rng = random.Random(f"{seed}:leave:{who}:{year}")
     weeks: set[dt.date] = set()
-    for month, day, count in ((4, 1, 1), (7, 20, 2), (10, 20, 1)):
-        first = dt.date(year, month, day) + dt.timedelta(weeks=rng.randrange(3))
+    for month, day, count in ((3, 30, 1), (7, 13, 2), (10, 19, 1)):
+        later = (count + 1) * turn + rng.randrange(2)  # one turn's leave ends before the next's
+        first = dt.date(year, month, day) + dt.timedelta(weeks=later)
         monday = first - dt.timedelta(days=first.weekday())
         weeks.update(monday + dt.timedelta(days=k) for k in range(7 * count))
     days = {dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(4)}

@@ -35,6 +35,7 @@ class Clinician:
     periods: tuple[WorkingPeriod, ...]
     breaks: tuple[Break, ...]
     services: tuple[ServiceSpec, ...]
+    turn: int = 0  # the order practitioners take their leave weeks in
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def day_plan(seed: int, who: Clinician, day: dt.date, zone: ZoneInfo, step: int,
         blocks.append(Entry(f"{stem}/b{len(blocks)}", who.slug, BLOCK, start, end, start, end,
                             note=note))  # fmt: skip
 
-    away = leave(seed, who.slug, day.year)
+    away = leave(seed, who.slug, day.year, who.turn)
     if day in away.weeks:
         return (), ()
     if day in away.days:

@@ -32,15 +32,17 @@ GAIT = ServiceSpec("gait-assessment", 60, after=10, weight=2)
 SURGERY = ServiceSpec("nail-surgery", 60, before=10, after=15, new_patient=False, online=False)
 
 
-def _clinician(slug: str, days: dict[int, tuple[int, int]], *services: ServiceSpec) -> Clinician:
+def _clinician(
+    slug: str, turn: int, days: dict[int, tuple[int, int]], *services: ServiceSpec
+) -> Clinician:
     periods = tuple(WorkingPeriod(d, dt.time(a), dt.time(b)) for d, (a, b) in days.items())
     breaks = tuple(Break(d, dt.time(13), dt.time(14)) for d, (a, b) in days.items() if b - a > 5)
-    return Clinician(slug, periods, breaks, services)
+    return Clinician(slug, periods, breaks, services, turn)
 
 
-AMARA = _clinician("amara", {0: (9, 18), 1: (9, 18), 2: (9, 18), 3: (9, 18), 5: (9, 13)},
+AMARA = _clinician("amara", 0, {0: (9, 18), 1: (9, 18), 2: (9, 18), 3: (9, 18), 5: (9, 13)},
                    NEW, FOLLOW, GAIT)  # fmt: skip
-TOMASZ = _clinician("tomasz", {1: (9, 17), 2: (9, 17), 3: (9, 17), 4: (9, 17)},
+TOMASZ = _clinician("tomasz", 1, {1: (9, 17), 2: (9, 17), 3: (9, 17), 4: (9, 17)},
                     NEW, FOLLOW, SURGERY)  # fmt: skip
 CLINIC = (AMARA, TOMASZ)
 BANK_HOLIDAYS = frozenset({dt.date(2025, 8, 25), dt.date(2025, 12, 25), dt.date(2026, 4, 6),
@@ -141,11 +143,25 @@ def test_a_later_day_keeps_every_booking_and_adds_some(year):
     assert booked_now >= booked_then
 
 
-@pytest.mark.parametrize("monday", [dt.date(2026, 3, 30), dt.date(2025, 10, 27)])
-def test_the_day_after_a_clock_change_starts_at_nine_on_the_wall_clock(monday):
-    now = dt.datetime.combine(monday + dt.timedelta(days=40), dt.time(12), LONDON)
-    entries = plan.plan(_setting(now=now), CLINIC)
-    first = min(e.start for e in entries if e.start.astimezone(LONDON).date() == monday)
-    local = first.astimezone(LONDON)
-    assert (local.hour, local.minute) == (9, 0)
-    assert local.utcoffset() == dt.timedelta(hours=1 if monday.month == 3 else 0)
+@pytest.mark.parametrize("sunday", [dt.date(2026, 3, 29), dt.date(2025, 10, 26)])
+def test_the_week_after_a_clock_change_keeps_the_wall_clock_grid(sunday):
+    summer = sunday.month == 3
+    worked = 0
+    for day in (sunday + dt.timedelta(days=k) for k in range(1, 7)):
+        for who in CLINIC:
+            _, times = plan.day_plan(7, who, day, LONDON, 15, False)
+            if not times:
+                continue  # not a working day, or on leave
+            worked += 1
+            local = [c.start.astimezone(LONDON) for c in times]
+            assert local[0].time() in (dt.time(9), dt.time(9, 15))  # 09:15 after a buffer
+            assert all(t.minute % 15 == 0 for t in local)
+            assert all(t.utcoffset() == dt.timedelta(hours=1 if summer else 0) for t in local)
+    assert worked >= 4
+
+
+def test_someone_is_always_at_work_outside_closures():
+    for year in (2025, 2026, 2027):
+        amara, tomasz = (plan.leave(7, c.slug, year, c.turn) for c in CLINIC)
+        assert len(amara.week_starts()) == len(tomasz.week_starts()) == 4
+        assert not amara.weeks & tomasz.weeks
