@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from stride import clock
 from stride.booking import availability
@@ -51,6 +51,10 @@ WEIGHTS = {"initial-assessment": 4, "follow-up": 4, "gait-assessment": 2, "nail-
 
 class DemoClinicMissing(Exception):
     """The demo clinic (``stride demo_load``) has to be built first."""
+
+
+class OtherSeed(Exception):
+    """The diary already holds the history of another seed: two would collide."""
 
 
 @dataclass
@@ -106,6 +110,10 @@ def load(*, seed: int = SEED, now: dt.datetime | None = None) -> Loaded:
     who = clinicians()
     where = setting(seed=seed, now=now)
     mine = DiaryEntry.objects.filter(calendar_uid__startswith=f"{UID_PREFIX}{seed}:")
+    ours = Q(calendar_uid__startswith=f"{UID_PREFIX}{seed}:")
+    if DiaryEntry.objects.filter(calendar_uid__startswith=UID_PREFIX).exclude(ours).exists():
+        raise OtherSeed("The demo already has the history of another seed: load another "
+                        "seed into a new database.")  # fmt: skip
     planned = plan.plan(where, who, skip=_settled_days(where, mine))
     extras.closures_and_leave(where, who)
     ids = dict(

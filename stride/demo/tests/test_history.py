@@ -182,3 +182,10 @@ def test_the_weeks_ahead_leave_free_times_for_online_patients(loaded, now):
         assert len(free) > 5, week
     booked = DiaryEntry.objects.filter(start__gte=now, status=Status.CONFIRMED, kind="appointment")
     assert booked.count() > 100
+
+
+def test_another_seed_is_refused_on_a_loaded_demo(loaded):
+    before = DiaryEntry.objects.count()
+    with pytest.raises(CommandError, match="another seed"):
+        call_command("demo_history", seed=history.SEED + 1)
+    assert DiaryEntry.objects.count() == before

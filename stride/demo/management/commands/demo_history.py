@@ -16,8 +16,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--seed", type=int, default=history.SEED,
-                            help="Another seed gives another history.")  # fmt: skip
+        parser.add_argument(
+            "--seed", type=int, default=history.SEED,
+            help="Another seed gives another history (in a new database).",
+        )  # fmt: skip
         parser.add_argument(
             "--force", action="store_true", help="Allow loading demo data in production mode."
         )
@@ -28,8 +30,8 @@ class Command(BaseCommand):
         began = time.monotonic()
         try:
             loaded = history.load(seed=seed)
-        except (history.DemoClinicMissing, history.UnsoundDiary) as problem:
-            raise CommandError(str(problem)) from None
+        except (history.DemoClinicMissing, history.OtherSeed, history.UnsoundDiary) as error:
+            raise CommandError(str(error)) from None
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(loaded.by_status.items()))
         self.stdout.write(
             f"Demo history ready in {time.monotonic() - began:.1f} s: {loaded.written} diary "
