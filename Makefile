@@ -25,6 +25,7 @@ sync: uv
 demo: sync
 	$(DEMO_ENV) $(UV) run stride migrate --verbosity 0
 	$(DEMO_ENV) $(UV) run stride demo_load
+	$(DEMO_ENV) $(UV) run stride demo_history
 	$(DEMO_ENV) $(UV) run stride collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "  Stride demo clinic: http://$(HOST):$(PORT)/"
