@@ -208,11 +208,12 @@ def core(options: Options) -> tuple[list[str], bool]:
 # 2. API ------------------------------------------------------------------------------------
 
 
-def django_setup(tmp: Path) -> None:
-    """Demo mode in ``tmp``, the clock pinned, Stride's variables from the shell dropped."""
+def django_setup(tmp: Path, **extra: str) -> None:
+    """Demo mode in ``tmp``, the clock pinned, Stride's variables from the shell dropped
+    (then ``extra``, such as a ``DATABASE_URL``)."""
     for name in [n for n in os.environ if INHERITED_CONFIG.match(n)]:
         del os.environ[name]
-    os.environ.update(demo_env({}, tmp, STRIDE_CLOCK=CLOCK))
+    os.environ.update(demo_env({}, tmp, STRIDE_CLOCK=CLOCK, **extra))
     os.environ["DJANGO_SETTINGS_MODULE"] = "stride.settings"
     (tmp / "static").mkdir(parents=True, exist_ok=True)
     import django
