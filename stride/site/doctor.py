@@ -40,22 +40,21 @@ Check = Callable[[], Iterator[Finding]]
 
 def unsafe_settings() -> Iterator[Finding]:
     if settings.STRIDE_ENV != "production":
+        fix = "Leave STRIDE_ENV unset on a production server."
         yield Finding(
-            WARNING,
-            "settings",
-            f"STRIDE_ENV={settings.STRIDE_ENV}: not production.",
-            "Leave STRIDE_ENV unset on a production server.",
+            WARNING, "settings", f"STRIDE_ENV={settings.STRIDE_ENV}: not production.", fix
         )
         return
-    for problem in config.production_problems(settings.CONFIG):
-        yield Finding(FATAL, "settings", problem, "Set it in /etc/stride/stride.env.")
-    issues = django_checks.run_checks(include_deployment_checks=True)
-    for issue in issues:
+    found = [
+        Finding(FATAL, "settings", problem, "Set it in /etc/stride/stride.env.")
+        for problem in config.production_problems(settings.CONFIG)
+    ]
+    for issue in django_checks.run_checks(include_deployment_checks=True):
         if issue.id in stride_checks.DOCTOR_OWN or issue.level < django_checks.WARNING:
             continue
         level = FATAL if issue.level >= django_checks.ERROR else WARNING
-        yield Finding(level, "settings", f"{issue.id}: {issue.msg}", str(issue.hint or ""))
-    yield Finding(OK, "settings", "production settings are safe.")
+        found.append(Finding(level, "settings", f"{issue.id}: {issue.msg}", str(issue.hint or "")))
+    yield from found or [Finding(OK, "settings", "production settings are safe.")]
 
 
 def database() -> Iterator[Finding]:
