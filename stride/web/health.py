@@ -116,6 +116,10 @@ def middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
             return _no_store(JsonResponse({"status": "ready"}))
         name, detail = failed
         log.warning("not ready: %s: %s", name, detail)
-        return _no_store(JsonResponse({"status": "unavailable", "reason": name}, status=503))
+        response = JsonResponse({"status": "unavailable", "reason": name}, status=503)
+        # Logged above as a warning: not Django's "Service Unavailable" error, which the
+        # error digest would count every time a load balancer probes.
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return _no_store(response)
 
     return handle
