@@ -23,22 +23,24 @@ log = logging.getLogger(__name__)
 BEAT_EVERY = 30  # seconds; WORKER_HEARTBEAT_MAX_AGE (120 by default) allows a few misses
 
 
+def _beat() -> None:
+    try:
+        heartbeat.beat()
+    except Exception:  # a cache outage must not stop the worker; /readyz shows it
+        log.warning("worker heartbeat not written", exc_info=True)
+
+
 def _beat_until(stop: threading.Event) -> None:
-    while True:
-        try:
-            heartbeat.beat()
-        except Exception:  # a cache outage must not stop the worker; /readyz shows it
-            log.warning("worker heartbeat not written", exc_info=True)
-        finally:
-            connections.close_all()  # this thread's own connection (the database cache)
-        if stop.wait(BEAT_EVERY):
-            return
+    while not stop.wait(BEAT_EVERY):
+        _beat()
+        connections.close_all()  # this thread's own connection (the database cache)
 
 
 class Command(db_worker.Command):
     help = "Run the background task queue (django-tasks' db_worker) with a heartbeat."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        _beat()  # at once: ready as soon as the worker starts
         stop = threading.Event()
         beater = threading.Thread(target=_beat_until, args=(stop,), daemon=True, name="heartbeat")
         beater.start()
