@@ -39,7 +39,7 @@ def test_a_healthy_installation_passes_with_its_version(db, tmp_path, settings):
     assert "0 fatal problem(s)" in out
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_database_is_fatal_and_says_how_to_fix_it():
     broken = dict(connection.settings_dict)
     if connection.vendor == "sqlite":

@@ -39,7 +39,7 @@ def test_a_lock_left_by_a_killed_run_expires(db, settings):
         pass
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_in_the_shared_database_cache_exactly_one_of_two_racing_runs_gets_the_lock(settings):
     settings.CACHES = {"default": config.cache_from_url("db://stride_lock_race")}
     call_command("createcachetable", verbosity=0)

@@ -14,7 +14,7 @@ from stride.booking import tasks
 from stride.web import heartbeat
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_runs_queued_tasks_and_leaves_a_heartbeat(client, settings):
     kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     settings.TASK_WORKER = True

@@ -49,7 +49,7 @@ def test_readyz_answers_200_when_the_database_and_cache_answer(client, productio
     assert json.loads(response.content) == {"status": "ready"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_readyz_answers_503_naming_the_database_when_it_is_unreachable(client):
     broken = dict(connection.settings_dict)
     if connection.vendor == "sqlite":
