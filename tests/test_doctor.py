@@ -76,7 +76,8 @@ def test_an_unreachable_cache_and_a_silent_worker_are_warnings(db, settings):
     assert "ok " not in out  # --quiet prints problems only
 
 
-def test_unsafe_production_settings_are_fatal(db, settings):
+def test_unsafe_production_settings_are_fatal(db, settings, monkeypatch):
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set by browser tests
     settings.STRIDE_ENV = "production"
     settings.CONFIG = config.load(SAFE)
     code, out = _doctor("--quiet")
