@@ -8,7 +8,7 @@ What is measured
     1. **nginx static**: the page's HTML, saved once from Stride and compressed with gzip -9,
        served by nginx as a file with ``gzip_static on``. The baseline: the ceiling for
        serving those bytes over HTTP on this machine, with no Python, template or database.
-    2. **stride alone**: Stride under granian (default) or gunicorn, its page cache serving
+    2. **stride alone**: Stride under granian, its page cache serving
        the page already compressed.
     3. **stride behind nginx proxy cache**: nginx in front of that same server, configured
        with ``deploy/nginx/stride-proxy.conf`` (included as it is) and the http-context part
@@ -31,7 +31,7 @@ Everything runs on 127.0.0.1 from a temporary directory that is removed at the e
 Ctrl-C or an error): the demo database, the collected static files, nginx's configuration,
 cache, pid, log and temporary paths. Nothing in the project tree is written.
 
-Run it with ``uv run python bench/page_load.py [--duration SECONDS] [--server gunicorn]
+Run it with ``uv run python bench/page_load.py [--duration SECONDS]
 [--path /some/page/] [--check]``; see ``bench/README.md``.
 """
 
@@ -86,13 +86,13 @@ TEMPLATE_CACHE_PATH = "/var/cache/nginx/stride"
 TEMPLATE_UPSTREAM = "server 127.0.0.1:8000;"
 CACHE_STATUS_HEADER = "x-stride-proxy-cache"
 
-# Stride's configuration (README, "Configuration") and the WSGI servers' own environment
+# Stride's configuration (README, "Configuration") and the WSGI server's own environment
 # variables: none is inherited from the caller's shell.
 INHERITED_CONFIG = re.compile(
     r"^(STRIDE_.*|SECRET_KEY|DEBUG|ALLOWED_HOSTS|SITE_URL|DATABASE_URL|SQLITE_.*|CACHE_URL"
     r"|MEDIA_ROOT|SERVE_MEDIA|STATIC_ROOT|EMAIL_.*|DEFAULT_FROM_EMAIL|SERVER_EMAIL|ADMINS"
     r"|SECURE_.*|BEHIND_PROXY|LOG_LEVEL|PUBLIC_PAGE_MAX_AGE|PAGE_CACHE.*"
-    r"|DJANGO_SETTINGS_MODULE|GRANIAN_.*|GUNICORN_CMD_ARGS|WEB_CONCURRENCY)$"
+    r"|LOG_FORMAT|TASK_WORKER|DJANGO_SETTINGS_MODULE|GRANIAN_.*)$"
 )
 
 NGINX_CONF = """\
@@ -226,12 +226,6 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="Stride's worker processes, and nginx's to match (default 2)",
     )
     parser.add_argument(
-        "--server",
-        choices=("granian", "gunicorn"),
-        default="granian",
-        help="WSGI server for Stride (default granian, as deploy/systemd/stride.service)",
-    )
-    parser.add_argument(
         "--path",
         action="append",
         dest="paths",
@@ -257,7 +251,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         if not path.startswith("/") or "?" in path or "#" in path or "/../" in f"{path}/":
             parser.error(f"--path {path!r}: give a path such as /contact/, with no query string")
     return Options(
-        args.duration, args.connections, args.threads, args.workers, args.server, paths, args.check
+        args.duration, args.connections, args.threads, args.workers, "granian", paths, args.check
     )
 
 
@@ -315,26 +309,12 @@ def wait_for_page(
 
 
 def stride_command(options: Options, port: int) -> list[str]:
-    """The same flags as deploy/systemd/stride.service (granian), or gunicorn's sync workers."""
-    if options.server == "granian":
-        return granian_command(port, options.workers, blocking_threads=1)
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "stride.wsgi:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(options.workers),
-    ]
+    """The same flags as deploy/systemd/stride.service."""
+    return granian_command(port, options.workers, blocking_threads=1)
 
 
 def stride_description(options: Options) -> str:
-    name = options.server
-    if name == "granian":
-        return f"granian {version('granian')}, {options.workers} workers x 1 blocking thread, WSGI"
-    return f"gunicorn {version('gunicorn')}, {options.workers} sync workers"
+    return f"granian {version('granian')}, {options.workers} workers x 1 blocking thread, WSGI"
 
 
 # Pages and nginx ---------------------------------------------------------------------------

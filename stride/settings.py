@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-import dj_database_url
-
 from stride import config as stride_config
+from stride.web import logs
 
 CONFIG = stride_config.load()
 env = os.environ
@@ -50,6 +49,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an ID for every request, then /healthz and /readyz for any Host, before
+    # anything checks the host or redirects to HTTPS (stride/web/health.py).
+    "stride.web.requestid.middleware",
+    "stride.web.health.middleware",
     "django.middleware.security.SecurityMiddleware",
     "stride.web.middleware.InputHygieneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,7 +93,7 @@ TEMPLATES = [
 ]
 
 # Databases -----------------------------------------------------------------
-DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
+DATABASES = {"default": stride_config.database_from_url(CONFIG.database_url)}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # A web server has several threads or processes writing: WAL lets readers go on
@@ -111,6 +114,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 else:
     _db.setdefault("TEST", {})
+    # An unreachable server fails a request (and /readyz) in seconds instead of hanging.
+    _db.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", stride_config.env_int(env, "DATABASE_CONNECT_TIMEOUT", 5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": stride_config.cache_from_url(CONFIG.cache_url)}
@@ -215,6 +222,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# TASK_WORKER=true where `stride worker` runs (deploy/systemd/stride-worker.service):
+# /readyz and `stride doctor` then want its heartbeat no older than this many seconds.
+TASK_WORKER = CONFIG.task_worker
+WORKER_HEARTBEAT_MAX_AGE = stride_config.env_int(env, "WORKER_HEARTBEAT_MAX_AGE", 120)
 
 # Email -------------------------------------------------------------------------
 EMAIL_BACKEND = env.get(
@@ -247,7 +258,6 @@ PERMISSIONS_POLICY = (
 )
 if PRODUCTION:
     SECURE_SSL_REDIRECT = stride_config.env_bool(env, "SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = stride_config.env_int(env, "SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = stride_config.env_bool(
         env, "SECURE_HSTS_INCLUDE_SUBDOMAINS", True
@@ -280,25 +290,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Logging: errors to stderr; never request bodies.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        # Errors are counted for `stride send-error-digest`, never mailed by the request
-        # that failed (Django's default mail_admins handler is replaced here).
-        "alerts": {"class": "stride.web.alerts.AlertHandler", "level": "ERROR"},
-    },
-    "loggers": {
-        "django": {
-            "handlers": ["alerts"],
-            "level": env.get("LOG_LEVEL", "WARNING"),
-            "propagate": True,
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "WARNING")},
-}
+# Logging: to stderr, each line with its request's ID, as text or JSON (LOG_FORMAT);
+# never request bodies. Errors are also counted for `stride send-error-digest`.
+LOGGING = logs.config(fmt=CONFIG.log_format, level=env.get("LOG_LEVEL", "WARNING"))
 
 # Retention of patient data -----------------------------------------------------
 # `stride apply-retention` (daily) removes a patient's personal data this many years

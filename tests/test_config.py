@@ -123,9 +123,12 @@ def test_the_stride_command_refuses_to_start_in_unsafe_production():
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = SAFE | {
+        "CACHE_URL": "db://stride_cache",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         "STRIDE_DATA_DIR": str(tmp_path),
     }
+    # The documented order: migrate (which makes the cache table), then check.
+    assert _stride(["migrate", "--verbosity", "0"], env).returncode == 0
     result = _stride(["check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
+
+from stride import config
+from stride.web import health
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "stride-demo"  # noqa: S105 (published on purpose; the deploy check refuses it)
@@ -32,6 +35,36 @@ def demo_users_absent(app_configs: Any, **kwargs: Any) -> list[Error]:
                 id="stride.E001",
             )
         ]
+    return []
+
+
+# `stride doctor` reports these itself, with its own wording and fix.
+DOCTOR_OWN = {"stride.E010", "stride.E011", "stride.W010"}
+
+
+@register(deploy=True)
+def database_reachable(app_configs: Any, **kwargs: Any) -> list[Error]:
+    problem = health.database_problem()
+    if problem:
+        hint = "Check DATABASE_URL and that the database server runs; `stride doctor` says more."
+        return [Error(f"The database cannot be reached: {problem}", hint=hint, id="stride.E010")]
+    return []
+
+
+@register(deploy=True)
+def cache_usable(app_configs: Any, **kwargs: Any) -> list[Error]:
+    problem = health.cache_problem()
+    if problem:
+        hint = "Check CACHE_URL and that its server runs; for db:// run `stride migrate` first."
+        return [Error(f"The cache does not work: {problem}", hint=hint, id="stride.E011")]
+    return []
+
+
+@register(deploy=True)
+def site_url_allowed(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    problem = config.site_url_host_problem(settings.SITE_URL, settings.ALLOWED_HOSTS)
+    if problem:
+        return [Warning(problem, hint="Add it to ALLOWED_HOSTS.", id="stride.W010")]
     return []
 
 

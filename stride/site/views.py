@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -73,19 +72,6 @@ def clinic_page(template: str) -> Callable[[HttpRequest], HttpResponse]:
 contact = clinic_page("site/contact.html")
 privacy = clinic_page("site/privacy.html")
 accessibility = clinic_page("site/accessibility.html")
-
-
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 when it does not (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        log.warning("health check: database unreachable", exc_info=True)
-        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,7 +1,7 @@
-"""Health check, database configuration, demo data, deploy checks and the admin."""
+"""Database configuration, demo data, deploy checks and the admin (health checks:
+stride/web/tests/test_health.py)."""
 
 import io
-from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -15,26 +15,6 @@ from stride.booking.models import Service, WorkingBreak, WorkingPeriod
 from stride.demo import clinic as demo_clinic_module
 from stride.site import checks, services
 from stride.site.models import Clinic, OpeningHours, PhotoRendition, Practitioner, Registration
-
-
-def test_healthz_answers_200_when_the_database_answers(client, db):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.content == b"ok\n"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_healthz_answers_503_when_the_database_is_unreachable(client):
-    broken = dict(connection.settings_dict)
-    if connection.vendor == "sqlite":
-        broken["NAME"] = "/nonexistent-directory/stride.sqlite3"
-    else:
-        broken["PORT"] = "1"
-    connection.close()
-    with mock.patch.object(connection, "settings_dict", broken):
-        response = client.get("/healthz")
-        connection.close()
-    assert response.status_code == 503
 
 
 @pytest.mark.sqlite_only

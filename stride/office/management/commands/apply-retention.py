@@ -1,4 +1,5 @@
-"""``stride apply-retention``: run daily from cron; running it again changes nothing."""
+"""``stride apply-retention``: run daily from cron or its timer; running it again changes
+nothing, and a second run while one is under way does nothing (a lock in the shared cache)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from stride import clock
 from stride.office import privacy
+from stride.web import runlock
+
+LOCK_TTL = 6 * 3600  # seconds: far above the longest run
 
 
 class Command(BaseCommand):
@@ -32,6 +36,13 @@ class Command(BaseCommand):
                 "Retention settings out of range: RETENTION_ADULT_YEARS and "
                 "AUDIT_RETENTION_YEARS must be at least 1, RETENTION_CHILD_UNTIL_AGE 18 to 120."
             )
+        try:
+            with runlock.only_one("apply-retention", ttl=LOCK_TTL):
+                self._apply(adult, child, audit, options)
+        except runlock.AlreadyRunning:
+            self.stdout.write("Another apply-retention run is under way: this one did nothing.")
+
+    def _apply(self, adult: int, child: int, audit: int, options: dict[str, Any]) -> None:
         dry_run = options["dry_run"]
         report = privacy.retention_apply(
             now=clock.now(), adult_years=adult, child_until_age=child, audit_years=audit,

@@ -1,7 +1,8 @@
 """Mail the clinic's developer (ADMINS) one digest of the errors counted since the last.
 
-Run from the same cron line or timer as ``send-reminders`` (every five minutes). It
-sends nothing when nothing went wrong, and prints one line either way.
+Run from cron or its timer every five minutes. It sends nothing when nothing went
+wrong, and prints one line either way. Two runs at once would each take part of the
+counts (two half digests): a lock in the shared cache lets one run, the other does nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from django.conf import settings
 from django.core.mail import mail_admins
 from django.core.management.base import BaseCommand
 
-from stride.web import alerts
+from stride.web import alerts, runlock
+
+LOCK_TTL = 600  # seconds: a digest takes a moment; an SMTP timeout is EMAIL_TIMEOUT
 
 
 def _when(seconds: float) -> str:
@@ -24,6 +27,13 @@ class Command(BaseCommand):
     help = "Mail ADMINS one digest of the errors counted since the last digest."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            with runlock.only_one("send-error-digest", ttl=LOCK_TTL):
+                self._digest()
+        except runlock.AlreadyRunning:
+            self.stdout.write("Another send-error-digest run is under way: this one did nothing.")
+
+    def _digest(self) -> None:
         causes = alerts.take()
         if not causes:
             self.stdout.write("No errors since the last digest.")
