@@ -1,27 +1,31 @@
-"""Back-office benchmark: every back-office page's server time, with a year of bookings.
+"""Back-office benchmark: every back-office page's server time, with years of bookings.
 
-The product requirement: "every back-office page under 300 ms server time at p95 with 10
-practitioners and a year of bookings".
+The product requirements: "every back-office page under 300 ms server time at p95 with 10
+practitioners and a year of bookings"; "with ten practitioners and three years of
+history, the day and week grids answer under 150 ms at p95 and the patient search under
+100 ms at p95 on both databases".
 
-A temporary SQLite database (``STRIDE_ENV=demo``, the clock pinned as ``bench/slots.py``
-pins it, 2026-06-01 08:00 BST) gets 10 practitioners working Monday to Friday 09:00-17:00 with
-lunch 13:00-14:00, two services, and about 10 appointments a day each from 2025-06-02
-to 2026-06-30 (seeded: past ones mostly attended, some no-shows and cancellations,
-future ones confirmed; booked online, by phone or by staff; each with the patient's
-details, 3,000 patients in all), a week off twice a year each, a closure over Christmas,
-the symptom check's daily counts, a waitlist and a year of audit events.
+A temporary database, SQLite or PostgreSQL (``--database``; ``STRIDE_ENV=demo``, the clock
+pinned as ``bench/slots.py`` pins it, 2026-06-01 08:00 BST), gets 10 practitioners working
+Monday to Friday 09:00-17:00 with lunch 13:00-14:00, two services, and about 10
+appointments a day each for ``--years`` years up to 2026-06-30 (``backoffice_data.py``:
+seeded; past ones mostly attended, some no-shows and cancellations, future ones
+confirmed; booked online, by phone or by staff; 3,000 patients a year with names as a
+clinic's list has them), a week off twice a year each, a closure over Christmas, the
+symptom check's daily counts, a waitlist and audit events.
 
 Then, signed in as a clinic admin with a verified second factor, Django's test client
 (the whole request: middleware, session, queries, template) gets each page ``--repeats``
 times after 2 warm-up requests, in rounds (each round gets every page once and the
-baseline ``GET /healthz`` once), and prints p50, p95 and max per page and p50 against the
-baseline's. The pages: ``/office/diary/`` (today, everyone), the other pages named
-``office:diary_week``, ``office:patients``, ``office:waitlist`` and ``office:audit`` that
-exist when it runs (a name that does not resolve is left out), and the reports: all of
-them for the default 12 weeks and for 52 weeks, each on its own, and a year as CSV.
+baseline ``GET /healthz`` once), and prints p50, p95 and max per page, its bar and p50
+against the baseline's. The pages: the diary's day (everyone; one practitioner) and week
+(one practitioner), the patient search of booking for a caller (a name with one typo; a
+date of birth), the patients, waitlist and audit pages, and the reports (all of them for
+12 and 52 weeks, each on its own, a year as CSV).
 
-Run it with ``uv run python bench/backoffice.py [--repeats N] [--check]``; see
-``bench/README.md``. With ``--check`` the exit code is 1 when a page's p95 is 300 ms or more.
+Run it with ``uv run python bench/backoffice.py [--repeats N] [--years 1-3]
+[--database sqlite|postgres] [--check]``; see ``bench/README.md``. With ``--check`` the
+exit code is 1 when a page's p95 is over its bar.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for bench/common.py
-from backoffice_data import load_data, signed_in_admin
+from backoffice_data import SEARCHED, load_data, signed_in_admin
 from common import BenchError, run_in_temp_dir
 from slots import django_setup
 
@@ -77,7 +81,7 @@ def pages() -> list[tuple[str, str, dict[str, str]]]:
              ("grid: week, one practitioner", reverse("office:diary_week"),
               {"practitioner": "bench-01"}),
              ("search: a name with one typo", reverse("office:booking_new"),
-              {"find": "1", "name": "Bench Patinet 1234"}),
+              {"find": "1", "name": SEARCHED}),
              ("search: a date of birth", reverse("office:booking_new"),
               {"find": "1", "date_of_birth-day": "6", "date_of_birth-month": "3",
                "date_of_birth-year": "1950"})]  # fmt: skip

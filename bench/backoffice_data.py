@@ -22,6 +22,24 @@ STARTS = tuple(dt.time(h, m) for h, m in [(9, 0), (9, 40), (10, 20), (11, 0), (1
                                            (16, 0)])  # fmt: skip
 
 
+# Names as a clinic's list has them: many people share a first name or a surname, so a
+# search by name meets real candidates, not one word every record holds.
+FIRST = ("Ada", "Ben", "Cara", "Dev", "Ellen", "Farid", "Grace", "Hugh", "Isla", "Jon",
+         "Kamala", "Liam", "Maya", "Noor", "Owen", "Priya", "Quinn", "Rosa", "Sam", "Tara",
+         "Uma", "Victor", "Wendy", "Xavier", "Yusuf", "Zara", "Margaret", "Peter", "Aisha",
+         "Tomasz")  # fmt: skip
+LAST = ("Ellis", "Khan", "Smith", "Jones", "Patel", "Okafor", "Nowak", "Brown", "Taylor",
+        "Wilson", "Davies", "Evans", "Thomas", "Roberts", "Walker", "Wright", "Hughes",
+        "Green", "Hall", "Wood", "Clarke", "Mensah", "Murphy", "Kowalski", "Ahmed", "Lewis",
+        "Harris", "Martin", "Jackson", "Cooper", "Ward", "Morris", "Price", "Bell", "Young",
+        "King", "Baker", "Turner", "Hill", "Moore")  # fmt: skip
+SEARCHED = "Margret Ellis"  # one typo from Margaret Ellis, a name the list holds
+
+
+def patient_name(i: int) -> str:
+    return f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
+
+
 def first_day(years: int) -> dt.date:
     """The Monday ``years`` years before the pinned clock's week."""
     day = dt.date(2026, 6, 1) - dt.timedelta(weeks=52 * years)
@@ -83,7 +101,7 @@ def load_data(years: int = 1) -> dict[str, int]:
         ClinicClosure.objects.create(start=dt.datetime(2025, 12, 24, 12, tzinfo=ZONE),
                                      end=dt.datetime(2025, 12, 29, tzinfo=ZONE))  # fmt: skip
         patients = Patient.objects.bulk_create([Patient(
-            name=f"Bench Patient {i}", email=f"patient{i}@example.org", phone="+447700900123",
+            name=patient_name(i), email=f"patient{i}@example.org", phone="+447700900123",
             date_of_birth=dt.date(1950, 1, 1) + dt.timedelta(days=i * 7),
         ) for i in range(patients_count)], batch_size=1000)  # fmt: skip
         entries, details = [], []

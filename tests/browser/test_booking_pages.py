@@ -12,7 +12,7 @@ from icalendar import Calendar  # type: ignore[import-untyped]
 
 from stride import clock
 from stride.booking.models import DiaryEntry
-from tests.browser.forms import fill_date_of_birth
+from tests.browser.forms import fill_patient
 
 AXE = {"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}
 ARTIFACTS = Path(os.environ.get("STRIDE_ARTIFACTS", "var/artifacts")) / "booking"
@@ -82,10 +82,7 @@ def test_booking_online_works_without_javascript_and_passes_axe(browser, site):
     page.get_by_role("link", name="Follow-up appointment").click()
     page.get_by_role("heading", level=1).wait_for()
     page.get_by_role("link", name="Earliest:").click()
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("UK phone number").fill("07700 900123")
-    fill_date_of_birth(page, "10", "12", "1990")
+    fill_patient(page)
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Book this appointment").click()
     page.get_by_role("heading", name="Your appointment is booked").wait_for()
@@ -115,10 +112,7 @@ def _book_on_the_website(page, site) -> DiaryEntry:
     slots = Client().get("/api/slots", asked).json()["slots"]
     page.goto(site.url + f"/book/follow-up/?day={slots[0]['start'][:10]}")
     page.locator("#picker a.slot").first.click()
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("UK phone number").fill("07700 900123")
-    fill_date_of_birth(page, "10", "12", "1990")
+    fill_patient(page)
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Book this appointment").click()
     page.get_by_role("heading", name="Your appointment is booked").wait_for()

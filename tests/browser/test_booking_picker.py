@@ -18,7 +18,7 @@ from stride.booking.models import DiaryEntry
 from stride.booking.tests.test_manage_page import BODY as MANAGED
 from stride.web import formguard
 from tests.browser.conftest import Watch
-from tests.browser.forms import fill_date_of_birth
+from tests.browser.forms import fill_patient
 
 AXE = {"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]}
 PHONE = {"width": 360, "height": 640}
@@ -53,10 +53,7 @@ def _new_page(browser, site, viewport: dict[str, int], *, scripts: bool = True):
 
 
 def _fill_details_and_book(page) -> None:
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("UK phone number").fill("07700 900123")
-    fill_date_of_birth(page, "10", "12", "1990")
+    fill_patient(page)
     page.get_by_label("I have read the", exact=False).check()
     page.get_by_role("button", name="Book this appointment").click()
     page.get_by_role("heading", name="Your appointment is booked").wait_for()

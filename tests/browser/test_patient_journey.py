@@ -18,7 +18,7 @@ from stride.assessment.tests.test_questionnaire import DANCER
 from stride.booking import selectors
 from stride.booking.models import DiaryEntry
 from stride.knowledge import assessment_kb
-from tests.browser.forms import fill_date_of_birth
+from tests.browser.forms import DEE, fill_patient
 from tests.browser.test_office_pages import _sign_in
 from tests.browser.test_questionnaire_pages import _answer, _click_and_wait
 
@@ -83,10 +83,7 @@ def test_from_an_article_to_a_booking_moved_by_its_emailed_link_and_seen_in_the_
     _step(page, "5-times")
     page.get_by_role("button", name=A_TIME).first.click()
     page.get_by_role("heading", name="Your details").wait_for()
-    page.get_by_label("Full name").fill("Dee Dancer")
-    page.get_by_label("Email").fill("dee@example.org")
-    page.get_by_label("UK phone number").fill("07700 900123")
-    fill_date_of_birth(page, "3", "2", "1999")
+    fill_patient(page, DEE)
     page.get_by_label("Share this summary with the practitioner").check()
     page.get_by_label(re.compile("I have read the")).check()
     _step(page, "6-details")
@@ -132,9 +129,11 @@ def test_from_an_article_to_a_booking_moved_by_its_emailed_link_and_seen_in_the_
     _sign_in(staff, site, "reception")
     local = entry.start.astimezone(selectors.clinic_zone())
     staff.goto(f"{site.url}/office/diary/?day={local.date().isoformat()}")
-    card = staff.get_by_role("article", name=re.compile("Dee Dancer"))
-    assert local.strftime("%H:%M") in card.inner_text()
-    card.get_by_role("link", name="Dee Dancer").click()
+    # On the grid the appointment's link names its time and the patient, as text.
+    booking = staff.get_by_role(
+        "link", name=re.compile(rf"^{local:%H:%M}\u2013\d\d:\d\d Dee Dancer$")
+    )
+    booking.click()
     assert local.strftime("%H:%M") in staff.locator("main").inner_text()
     staff.get_by_role("heading", name="Symptom check summary").wait_for()
     table = staff.get_by_role("table", name=re.compile("Answers to the symptom check"))

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from stride.assessment.tests.test_questionnaire import DANCER
 from stride.booking.models import BookingDetails
 from stride.knowledge import assessment_kb
-from tests.browser.forms import fill_date_of_birth
+from tests.browser.forms import DEE, fill_patient
 
 AXE = {"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}
 PHONE = {"width": 360, "height": 640}
@@ -111,10 +111,7 @@ def test_a_dancer_finds_posterior_ankle_impingement_and_books_it(browser, site):
     _check(page, "4-results")
     page.get_by_role("button", name="Book an appointment about this").click()
     page.locator("button[name=pick]").first.click()
-    page.get_by_label("Full name").fill("Dee Dancer")
-    page.get_by_label("Email").fill("dee@example.org")
-    page.get_by_label("UK phone number").fill("07700 900123")
-    fill_date_of_birth(page, "3", "2", "1999")
+    fill_patient(page, DEE)
     page.get_by_label("Share this summary with the practitioner").check()
     page.get_by_label(re.compile("I have read the")).check()
     _check(page, "5-booking-details")
