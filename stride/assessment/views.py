@@ -30,6 +30,7 @@ from stride.knowledge import assessment_kb
 from stride.site import selectors as site_selectors
 from stride.web import ratelimit
 from stride.web.formguard import public_form
+from stride.web.senders import sender
 
 EMAIL_LIMIT_PER_IP = 5  # an hour
 EMAIL_LIMIT_PER_ADDRESS = 3
@@ -248,7 +249,7 @@ def _email(request: HttpRequest, state: State) -> HttpResponse:
     message = EmailMultiAlternatives(
         subject=render_to_string("assessment/email/results_subject.txt", context).strip(),
         body=render_to_string("assessment/email/results.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(context["clinic"].name),
         to=[address],
     )
     message.attach_alternative(render_to_string("assessment/email/results.html", context),

@@ -24,6 +24,7 @@ from stride.booking.tokens import manage_page_url
 from stride.site import selectors as site_selectors
 from stride.site.models import Clinic
 from stride.web import hygiene
+from stride.web.senders import sender
 
 
 def _subject(kind: str, context: dict[str, Any]) -> str:
@@ -64,7 +65,7 @@ def render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
 def _message(kind: str, to: str, context: dict[str, Any]) -> EmailMultiAlternatives:
     subject, text, html = render(kind, context)
     message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+        subject=subject, body=text, from_email=sender(context["clinic"].name), to=[to],
         reply_to=[context["clinic"].email],
     )  # fmt: skip
     message.attach_alternative(html, "text/html")

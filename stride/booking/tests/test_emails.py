@@ -260,3 +260,13 @@ def test_the_html_fetches_nothing_and_links_only_to_the_clinic(
     links = set(re.findall(r'href="([^"]+)"', html.replace("&amp;", "&")))
     assert links == {MAP, booked["manage_url"], "tel:02079460321",
                      "mailto:hello@larkfield-clinic.example"}  # fmt: skip
+
+
+def test_the_patient_sees_the_clinic_as_the_sender(
+    client, django_capture_on_commit_callbacks, settings
+):
+    settings.DEFAULT_FROM_EMAIL = "Stride <bookings@larkfield.example>"
+    _book(client, django_capture_on_commit_callbacks)
+    assert (
+        mail.outbox[-1].from_email == "Larkfield Foot & Ankle Clinic <bookings@larkfield.example>"
+    )
