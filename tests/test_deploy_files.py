@@ -20,16 +20,21 @@ PERIODIC = {
 
 def test_every_periodic_command_has_a_timer_and_a_cron_line():
     timers = sorted((DEPLOY / "systemd").glob("stride-*.timer"))
-    scheduled = {
-        re.search(r"^Unit=stride-job@(.+)\.service$", t.read_text(), re.M).group(1)  # type: ignore[union-attr]
-        for t in timers
-    }
+    scheduled, own = set(), set()
+    for timer in timers:
+        job = re.search(r"^Unit=stride-job@(.+)\.service$", timer.read_text(), re.M)
+        if job:
+            scheduled.add(job.group(1))
+        else:  # a timer without Unit= starts the service of its own name
+            assert (DEPLOY / "systemd" / f"{timer.stem}.service").exists(), timer.name
+            own.add(timer.stem)
     assert scheduled == PERIODIC
-    cron = re.findall(
-        r"\.venv/bin/stride (\S+) >/dev/null$", (DEPLOY / "cron" / "stride").read_text(), re.M
-    )
+    assert own == {"stride-backup"}
+    text = (DEPLOY / "cron" / "stride").read_text()
+    cron = re.findall(r"\.venv/bin/stride (\S+) >/dev/null$", text, re.M)
     assert set(cron) == PERIODIC and len(cron) == len(PERIODIC)
-    assert PERIODIC | {"worker", "doctor"} <= set(get_commands())
+    assert re.search(r"^\S+ \S+ \* \* \* +stride .*deploy/backup\.sh", text, re.M)
+    assert PERIODIC | {"worker", "doctor", "backup", "restore"} <= set(get_commands())
 
 
 def test_the_web_service_runs_the_preflight_and_does_not_retry_a_configuration_mistake():
